@@ -1,0 +1,2 @@
+import { expect, it } from "vitest";
+it("runs", () => expect(process.version.startsWith("v22")).toBe(true));
