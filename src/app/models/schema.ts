@@ -1,0 +1,3 @@
+// Every table of the app, for drizzle-kit to generate migrations from.
+export { links } from "./link.ts";
+export { comments } from "./comment.ts";

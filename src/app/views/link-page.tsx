@@ -1,0 +1,46 @@
+import { ButtonTo, Field, Form, type ResourcePaths, type RowOf, formatValue } from "nimbus";
+import type { Comment } from "../models/comment.ts";
+import type { Link } from "../models/link.ts";
+
+interface LinkPageProps {
+  link: RowOf<typeof Link>;
+  comments: RowOf<typeof Comment>[];
+  paths: ResourcePaths;
+  csrf: string;
+}
+
+export function LinkPage({ link, comments, paths, csrf }: LinkPageProps) {
+  return (
+    <>
+      <h1>
+        <a href={link.url} rel="nofollow noopener">
+          {link.title}
+        </a>
+      </h1>
+      {link.description ? <p>{link.description}</p> : null}
+      <p>
+        <small>Submitted {formatValue(link.createdAt)}</small>
+      </p>
+      <div class="actions">
+        <a href={paths.edit(link.id)}>Edit</a>
+        <a href={paths.index}>All links</a>
+        <ButtonTo action={paths.show(link.id)} method="delete" csrf={csrf}>
+          Delete
+        </ButtonTo>
+      </div>
+      <h2>Comments ({comments.length})</h2>
+      <ul class="comments">
+        {comments.map((comment) => (
+          <li>
+            <strong>{comment.author}</strong>: {comment.body}
+          </li>
+        ))}
+      </ul>
+      <Form action={`${paths.show(link.id)}/comments`} csrf={csrf}>
+        <Field name="author" label="Your name" />
+        <Field name="body" label="Comment" type="textarea" />
+        <button type="submit">Add comment</button>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import type { FC } from "hono/jsx";
+import { secureHeaders } from "hono/secure-headers";
+import { d1 } from "./db/d1.ts";
+import type { DatabaseEngine } from "./db/database.ts";
+import type { NimbusEnv } from "./env.ts";
+import { type ParsedBody, readBody } from "./http/body.ts";
+import { errorResponse, notFoundResponse } from "./http/error-pages.tsx";
+import { preferredFormat, routingPath } from "./http/negotiate.ts";
+import { requestLog } from "./log/request-log.ts";
+import { mountResource } from "./resource/resource.ts";
+import type { Resource } from "./resource/types.ts";
+import { csrf } from "./security/csrf.ts";
+import { session } from "./security/session.ts";
+import { DefaultLayout, type LayoutProps } from "./view/layout.tsx";
+import { renderPage } from "./view/render.tsx";
+
+export interface AppOptions {
+  /** Where queries go (default: the D1 binding `DB`). */
+  database?: DatabaseEngine;
+  /** The page frame around every HTML response. */
+  layout?: FC<LayoutProps>;
+  /** Largest request body accepted, in bytes (default 1 MiB); larger is a 413. */
+  bodyLimit?: number;
+  /** Other origins allowed to send unsafe requests (e.g. a separate front end). */
+  trustedOrigins?: readonly string[];
+  /** One JSON log line per request (default true). */
+  logRequests?: boolean;
+}
+
+/** A Hono app with Nimbus's conventions; `resources()` mounts declared resources. */
+export class NimbusApp<Bindings extends object = object> extends Hono<NimbusEnv<Bindings>> {
+  /** Adds each resource's REST routes (HTML and JSON). */
+  resources(...list: Resource[]): this {
+    for (const resource of list) mountResource(this as unknown as Hono<NimbusEnv>, resource);
+    return this;
+  }
+}
+
+/**
+ * Creates a Nimbus app: request ids and logs, security headers, sessions, CSRF protection,
+ * body parsing with limits, the database, content negotiation, and error pages.
+ *
+ * @example
+ * const app = createApp().resources(links, comments);
+ * export default app;
+ */
+export function createApp<Bindings extends object = object>(options: AppOptions = {}): NimbusApp<Bindings> {
+  const app = new NimbusApp<Bindings>({ getPath: routingPath });
+  const database = options.database ?? d1();
+  const layout = options.layout ?? DefaultLayout;
+  const limit = options.bodyLimit ?? 1024 * 1024;
+  const base = app as unknown as Hono<NimbusEnv>;
+
+  if (options.logRequests !== false) base.use(requestLog());
+  base.use(async (c, next) => {
+    c.set("format", preferredFormat(c.req.raw));
+    c.setRenderer((content, renderOptions) => renderPage(c, layout, content, renderOptions));
+    let body: Promise<ParsedBody> | undefined;
+    c.set("body", () => {
+      body ??= readBody(c, limit);
+      return body;
+    });
+    return next();
+  });
+  base.use(secureHeaders());
+  base.use(session());
+  base.use(csrf({ trustedOrigins: options.trustedOrigins ?? [] }));
+  base.use(async (c, next) => {
+    c.set("db", await database.open(c));
+    await next();
+    await database.close?.(c);
+  });
+  base.onError((error, c) => errorResponse(error, c));
+  base.notFound((c) => notFoundResponse(c));
+  return app;
+}

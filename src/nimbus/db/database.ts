@@ -1,0 +1,17 @@
+import type { Context } from "hono";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+
+/** The drizzle database a request uses: D1 or libSQL, the same SQLite dialect either way. */
+export type NimbusDatabase = BaseSQLiteDatabase<"async", unknown>;
+
+/**
+ * Where a request's queries go. `open` runs before the handler; `close` after it, to hand
+ * the client what it needs for its next request (a consistency token, for instance).
+ */
+export interface DatabaseEngine {
+  open(c: Context): NimbusDatabase | Promise<NimbusDatabase>;
+  close?(c: Context): void | Promise<void>;
+}
+
+/** Drizzle maps camelCase keys to snake_case columns for every engine alike. */
+export const DRIZZLE_CONFIG = { casing: "snake_case" } as const;

@@ -1,0 +1,31 @@
+import type { Context } from "hono";
+import type { NimbusDatabase } from "./db/database.ts";
+import type { ParsedBody } from "./http/body.ts";
+import type { Session } from "./security/session.ts";
+
+/** Bindings every Nimbus app may read; the user's own bindings are added through `createApp<Bindings>()`. */
+export interface NimbusBindings {
+  /** "development" shows stack traces on error pages; anything else hides them. */
+  NIMBUS_ENV?: string;
+  /** Secret that signs the session cookie. Required outside development. */
+  SESSION_SECRET?: string;
+}
+
+/** Per-request values Nimbus middleware provides on `c.var`. */
+export interface NimbusVariables {
+  db: NimbusDatabase;
+  session: Session;
+  requestId: string;
+  /** "json" when the client asked for JSON (Accept header or a `.json` suffix), otherwise "html". */
+  format: "html" | "json";
+  /** The request body as a JSON object or form fields, read once (400, 413 or 415 when it can't be). */
+  body: () => Promise<ParsedBody>;
+}
+
+export interface NimbusEnv<Bindings extends object = object> {
+  Bindings: Bindings & NimbusBindings;
+  Variables: NimbusVariables;
+}
+
+/** The Hono context of a Nimbus request. */
+export type NimbusContext<Path extends string = string> = Context<NimbusEnv, Path>;

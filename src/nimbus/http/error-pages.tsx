@@ -1,0 +1,39 @@
+import type { Context } from "hono";
+import type { NimbusEnv } from "../env.ts";
+import { HttpError, ValidationFailed } from "./errors.ts";
+import { problem } from "./problem.ts";
+
+function isDevelopment(c: Context<NimbusEnv>): boolean {
+  return c.env?.NIMBUS_ENV === "development";
+}
+
+/** Known errors answer with their status; anything else is logged and answers 500 (with the stack in development). */
+export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promise<Response> {
+  const json = c.var.format === "json";
+  if (error instanceof HttpError) {
+    const fields = error instanceof ValidationFailed ? error.fields : undefined;
+    if (json) return problem(c, error.status, error.title, error.message, fields);
+    return c.render(
+      <>
+        <h1>{error.title}</h1>
+        <p>{error.message}</p>
+      </>,
+      { title: error.title, status: error.status },
+    );
+  }
+  console.error(JSON.stringify({ level: "error", msg: error.message, requestId: c.var.requestId, stack: error.stack }));
+  const detail = isDevelopment(c) ? (error.stack ?? error.message) : "Something went wrong on our side. It was logged.";
+  if (json) return problem(c, 500, "Internal Server Error", detail);
+  return c.render(
+    <>
+      <h1>Something went wrong</h1>
+      {isDevelopment(c) ? <pre>{detail}</pre> : <p>{detail}</p>}
+      <p>Request id: {c.var.requestId}</p>
+    </>,
+    { title: "Internal Server Error", status: 500 },
+  );
+}
+
+export function notFoundResponse(c: Context<NimbusEnv>): Promise<Response> {
+  return errorResponse(new HttpError(404, "Not Found", `Nothing is at ${c.req.path}.`), c);
+}

@@ -1,0 +1,30 @@
+import type { Column } from "drizzle-orm";
+import type { FieldErrors } from "../http/errors.ts";
+
+const UNIQUE = /UNIQUE constraint failed: ([\w.", ]+)/;
+
+function messageChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) parts.push(e.message);
+  return parts.join(" ");
+}
+
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * A unique index the database rejected becomes a field error ("has already been taken"):
+ * checking first would race with a concurrent insert, the constraint cannot.
+ */
+export function uniqueViolation(error: unknown, columns: Record<string, Column>): FieldErrors | null {
+  const match = UNIQUE.exec(messageChain(error));
+  if (!match?.[1]) return null;
+  const errors: FieldErrors = {};
+  for (const qualified of match[1].split(",")) {
+    const name = qualified.trim().split(".").pop() ?? "";
+    const key = Object.keys(columns).find((k) => k === name || snakeCase(k) === name || columns[k]?.name === name);
+    errors[key ?? name] = ["has already been taken"];
+  }
+  return errors;
+}

@@ -1,0 +1,160 @@
+import { and, eq } from "drizzle-orm";
+import { NotFound, ValidationFailed } from "../http/errors.ts";
+import { FRAMEWORK_FIELDS } from "../http/body.ts";
+import { uniqueViolation } from "../model/constraint.ts";
+import type { AnyActionContext } from "./context.ts";
+import { parseListQuery } from "./query.ts";
+import type { ResourceRuntime } from "./runtime.ts";
+import type { MemberContext, AnyModel, RowOf } from "./types.ts";
+
+type Member = AnyActionContext & MemberContext<AnyModel, string>;
+type Row = RowOf<AnyModel> & { id: number };
+
+function viewContext(rt: ResourceRuntime, ctx: AnyActionContext) {
+  return { c: ctx.c, model: rt.model, names: rt.names, paths: ctx.paths, csrf: ctx.c.var.session.csrfToken() };
+}
+
+/** What the user typed, to put back in the form after a failed submit. */
+async function submittedValues(ctx: AnyActionContext): Promise<Record<string, unknown>> {
+  const body = await ctx.c.var.body();
+  return Object.fromEntries(Object.entries(body.data).filter(([k]) => !(body.kind === "form" && FRAMEWORK_FIELDS.has(k))));
+}
+
+/** A unique index that refused the write is the user's mistake (422), not the server's. */
+async function writeOrFieldErrors<T>(rt: ResourceRuntime, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const fields = uniqueViolation(error, rt.columns);
+    if (fields) throw new ValidationFailed(fields);
+    throw error;
+  }
+}
+
+/** HTML clients see the form again with their input and the messages; JSON clients get problem details. */
+async function formOrProblem(
+  rt: ResourceRuntime,
+  ctx: AnyActionContext,
+  record: Row | undefined,
+  attempt: () => Promise<Response>,
+): Promise<Response> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!(error instanceof ValidationFailed) || ctx.c.var.format === "json") throw error;
+    const form = rt.views.form({
+      ...viewContext(rt, ctx),
+      record,
+      values: await submittedValues(ctx),
+      errors: error.fields,
+      action: record ? ctx.paths.show(record.id) : ctx.paths.index,
+      method: record ? "patch" : "post",
+    });
+    return ctx.c.render(await form, { title: `${record ? "Edit" : "New"} ${rt.names.singular}`, status: 422 });
+  }
+}
+
+function redirectAfterSave(rt: ResourceRuntime, ctx: AnyActionContext, record: Row): string {
+  return rt.resource.options.redirectAfterSave?.(record, ctx.paths, ctx.c) ?? ctx.paths.show(record.id);
+}
+
+export async function index(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
+  const list = parseListQuery(new URL(ctx.c.req.url), rt.listRules);
+  const rows = await ctx.db
+    .select()
+    .from(rt.model.table)
+    .where(and(ctx.where, list.where))
+    .orderBy(list.orderBy)
+    .limit(list.perPage + 1)
+    .offset((list.page - 1) * list.perPage)
+    .all();
+  const hasNext = rows.length > list.perPage;
+  const records = hasNext ? rows.slice(0, list.perPage) : rows;
+  const page = { page: list.page, perPage: list.perPage, hasNext, query: list.kept };
+  return ctx.respond({
+    title: rt.names.title,
+    html: () => rt.views.index({ ...viewContext(rt, ctx), records, page }),
+    json: () => ({ data: records, meta: { page: list.page, perPage: list.perPage, hasNext } }),
+  });
+}
+
+export async function show(rt: ResourceRuntime, ctx: Member): Promise<Response> {
+  return ctx.respond({
+    title: `${rt.names.singularTitle} #${(ctx.record as Row).id}`,
+    html: () => rt.views.show({ ...viewContext(rt, ctx), record: ctx.record }),
+    json: () => ({ data: ctx.record }),
+  });
+}
+
+export async function newForm(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
+  if (ctx.c.var.format === "json") {
+    throw new NotFound(`"new" is a page for browsers; POST JSON to ${ctx.paths.index} to create a ${rt.names.singular}.`);
+  }
+  const form = rt.views.form({ ...viewContext(rt, ctx), values: {}, errors: {}, action: ctx.paths.index, method: "post" });
+  return ctx.c.render(await form, { title: `New ${rt.names.singular}` });
+}
+
+export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
+  return formOrProblem(rt, ctx, undefined, async () => {
+    const input = rt.model.parseCreate(await ctx.c.var.body());
+    const record = (await writeOrFieldErrors(rt, () =>
+      ctx.db.insert(rt.model.table).values({ ...input, ...ctx.scoped }).returning().get(),
+    )) as Row;
+    await rt.resource.options.afterCreate?.(record, ctx.c);
+    if (ctx.c.var.format === "json") {
+      return ctx.c.json({ data: record }, 201, { Location: ctx.paths.show(record.id) });
+    }
+    ctx.c.var.session.flash(`${rt.names.singularTitle} was created.`);
+    return ctx.c.redirect(redirectAfterSave(rt, ctx, record), 303);
+  });
+}
+
+export async function edit(rt: ResourceRuntime, ctx: Member): Promise<Response> {
+  if (ctx.c.var.format === "json") throw new NotFound(`"edit" is a page for browsers; PATCH JSON to update.`);
+  const record = ctx.record as Row;
+  const form = rt.views.form({
+    ...viewContext(rt, ctx),
+    record,
+    values: record,
+    errors: {},
+    action: ctx.paths.show(record.id),
+    method: "patch",
+  });
+  return ctx.c.render(await form, { title: `Edit ${rt.names.singular}` });
+}
+
+export async function update(rt: ResourceRuntime, ctx: Member): Promise<Response> {
+  const current = ctx.record as Row;
+  return formOrProblem(rt, ctx, current, async () => {
+    const input = rt.model.parseUpdate(await ctx.c.var.body());
+    const idColumn = rt.columns.id;
+    const record =
+      Object.keys(input).length === 0
+        ? current
+        : ((await writeOrFieldErrors(rt, () =>
+            ctx.db
+              .update(rt.model.table)
+              .set(input)
+              .where(and(eq(idColumn as never, current.id), ctx.where))
+              .returning()
+              .get(),
+          )) as Row);
+    await rt.resource.options.afterUpdate?.(record, ctx.c);
+    if (ctx.c.var.format === "json") return ctx.c.json({ data: record });
+    ctx.c.var.session.flash(`${rt.names.singularTitle} was updated.`);
+    return ctx.c.redirect(redirectAfterSave(rt, ctx, record), 303);
+  });
+}
+
+export async function destroy(rt: ResourceRuntime, ctx: Member): Promise<Response> {
+  const record = ctx.record as Row;
+  await ctx.db
+    .delete(rt.model.table)
+    .where(and(eq(rt.columns.id as never, record.id), ctx.where))
+    .run();
+  await rt.resource.options.afterDestroy?.(record, ctx.c);
+  if (ctx.c.var.format === "json") return ctx.c.body(null, 204);
+  ctx.c.var.session.flash(`${rt.names.singularTitle} was deleted.`);
+  const target = rt.resource.options.redirectAfterDestroy?.(record, ctx.paths, ctx.c) ?? ctx.paths.index;
+  return ctx.c.redirect(target, 303);
+}

@@ -1,0 +1,27 @@
+import type { Context } from "hono";
+import { html } from "hono/html";
+import type { Child, FC } from "hono/jsx";
+import type { NimbusEnv } from "../env.ts";
+import type { LayoutProps } from "./layout.tsx";
+
+export interface RenderOptions {
+  title: string;
+  status?: 200 | 201 | 400 | 403 | 404 | 405 | 413 | 415 | 422 | 429 | 500;
+}
+
+declare module "hono" {
+  interface ContextRenderer {
+    (content: Child, options: RenderOptions): Response | Promise<Response>;
+  }
+}
+
+/** Wraps `content` in the app's layout with this request's flash message. */
+export function renderPage(c: Context<NimbusEnv>, layout: FC<LayoutProps>, content: Child, options: RenderOptions) {
+  const Layout = layout;
+  const page = (
+    <Layout title={options.title} flash={c.var.session?.currentFlash}>
+      {content}
+    </Layout>
+  );
+  return c.html(html`<!DOCTYPE html>${page}`, options.status ?? 200);
+}
