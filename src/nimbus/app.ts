@@ -45,7 +45,9 @@ export class NimbusApp<Bindings extends object = object> extends Hono<NimbusEnv<
  * const app = createApp().resources(links, comments);
  * export default app;
  */
-export function createApp<Bindings extends object = object>(options: AppOptions = {}): NimbusApp<Bindings> {
+export function createApp<Bindings extends object = object>(
+  options: AppOptions = {},
+): NimbusApp<Bindings> {
   const app = new NimbusApp<Bindings>({ getPath: routingPath });
   const database = options.database ?? d1();
   const layout = options.layout ?? DefaultLayout;

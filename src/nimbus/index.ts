@@ -2,19 +2,27 @@
  * Nimbus: Model-View-Controller web apps on the Fetch API.
  * Everything an app needs comes from here; the demo app imports nothing else of the framework.
  */
-export { createApp, NimbusApp, type AppOptions } from "./app.ts";
-export type { NimbusBindings, NimbusContext, NimbusEnv, NimbusVariables } from "./env.ts";
+
+export { and, asc, count, desc, eq, inArray, like, or, sql } from "drizzle-orm";
+// Columns and query helpers, so a model file needs only "nimbus".
+export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+export { type AppOptions, createApp, NimbusApp } from "./app.ts";
 export { d1 } from "./db/d1.ts";
 export type { DatabaseEngine, NimbusDatabase } from "./db/database.ts";
-export { BadRequest, Forbidden, HttpError, NotFound, ValidationFailed, type FieldErrors } from "./http/errors.ts";
+export type { NimbusBindings, NimbusContext, NimbusEnv, NimbusVariables } from "./env.ts";
+export {
+  BadRequest,
+  type FieldErrors,
+  Forbidden,
+  HttpError,
+  NotFound,
+  ValidationFailed,
+} from "./http/errors.ts";
+export { type Model, type ModelOptions, model } from "./model/model.ts";
 export { table } from "./model/table.ts";
-export { model, type Model, type ModelOptions } from "./model/model.ts";
 export { resource } from "./resource/resource.ts";
-export type * from "./resource/types.ts";
-export { DefaultLayout, FlashMessage, type LayoutProps } from "./view/layout.tsx";
-export { ButtonTo, Field, Form, humanize, type FieldProps, type FormProps } from "./view/form.tsx";
 export { formatValue } from "./resource/scaffold-views.tsx";
-export type { Session, Flash } from "./security/session.ts";
-// Columns and query helpers, so a model file needs only "nimbus".
-export { integer, real, text, blob, index, uniqueIndex } from "drizzle-orm/sqlite-core";
-export { and, asc, desc, eq, sql, count, inArray, like, or } from "drizzle-orm";
+export type * from "./resource/types.ts";
+export type { Flash, Session } from "./security/session.ts";
+export { ButtonTo, Field, type FieldProps, Form, type FormProps, humanize } from "./view/form.tsx";
+export { DefaultLayout, FlashMessage, type LayoutProps } from "./view/layout.tsx";

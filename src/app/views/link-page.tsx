@@ -1,4 +1,4 @@
-import { ButtonTo, Field, Form, type ResourcePaths, type RowOf, formatValue } from "nimbus";
+import { ButtonTo, Field, Form, formatValue, type ResourcePaths, type RowOf } from "nimbus";
 import type { Comment } from "../models/comment.ts";
 import type { Link } from "../models/link.ts";
 

@@ -8,7 +8,9 @@ const instances = new WeakMap<D1Database, NimbusDatabase>();
 export function d1(binding = "DB"): DatabaseEngine {
   return {
     open(c) {
-      const database = (c.env as Record<string, unknown> | undefined)?.[binding] as D1Database | undefined;
+      const database = (c.env as Record<string, unknown> | undefined)?.[binding] as
+        | D1Database
+        | undefined;
       if (!database) {
         throw new Error(
           `No D1 binding "${binding}". Add [[d1_databases]] with binding = "${binding}" to wrangler.toml.`,

@@ -1,5 +1,5 @@
-import type { Context } from "hono";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type { Context } from "hono";
 
 /** The drizzle database a request uses: D1 or libSQL, the same SQLite dialect either way. */
 export type NimbusDatabase = BaseSQLiteDatabase<"async", unknown>;

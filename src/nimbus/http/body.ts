@@ -58,7 +58,8 @@ async function parseForm(bytes: Uint8Array, type: string): Promise<Record<string
   const data: Record<string, string> = {};
   // The last value of a repeated name wins: a hidden "false" before a checkbox is how forms send unchecked boxes.
   for (const [name, value] of form) {
-    if (typeof value !== "string") throw new BadRequest(`Field "${name}" must be text, not a file.`);
+    if (typeof value !== "string")
+      throw new BadRequest(`Field "${name}" must be text, not a file.`);
     data[name] = value;
   }
   return data;

@@ -21,8 +21,17 @@ export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promis
       { title: error.title, status: error.status },
     );
   }
-  console.error(JSON.stringify({ level: "error", msg: error.message, requestId: c.var.requestId, stack: error.stack }));
-  const detail = isDevelopment(c) ? (error.stack ?? error.message) : "Something went wrong on our side. It was logged.";
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: error.message,
+      requestId: c.var.requestId,
+      stack: error.stack,
+    }),
+  );
+  const detail = isDevelopment(c)
+    ? (error.stack ?? error.message)
+    : "Something went wrong on our side. It was logged.";
   if (json) return problem(c, 500, "Internal Server Error", detail);
   return c.render(
     <>

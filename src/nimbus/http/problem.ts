@@ -10,6 +10,13 @@ export function problem(
   detail: string,
   errors?: FieldErrors,
 ): Response {
-  const body = { type: "about:blank", title, status, detail, instance: new URL(c.req.url).pathname, ...(errors && { errors }) };
+  const body = {
+    type: "about:blank",
+    title,
+    status,
+    detail,
+    instance: new URL(c.req.url).pathname,
+    ...(errors && { errors }),
+  };
   return c.body(JSON.stringify(body), status, { "Content-Type": "application/problem+json" });
 }

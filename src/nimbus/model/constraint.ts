@@ -17,13 +17,18 @@ function snakeCase(key: string): string {
  * A unique index the database rejected becomes a field error ("has already been taken"):
  * checking first would race with a concurrent insert, the constraint cannot.
  */
-export function uniqueViolation(error: unknown, columns: Record<string, Column>): FieldErrors | null {
+export function uniqueViolation(
+  error: unknown,
+  columns: Record<string, Column>,
+): FieldErrors | null {
   const match = UNIQUE.exec(messageChain(error));
   if (!match?.[1]) return null;
   const errors: FieldErrors = {};
   for (const qualified of match[1].split(",")) {
     const name = qualified.trim().split(".").pop() ?? "";
-    const key = Object.keys(columns).find((k) => k === name || snakeCase(k) === name || columns[k]?.name === name);
+    const key = Object.keys(columns).find(
+      (k) => k === name || snakeCase(k) === name || columns[k]?.name === name,
+    );
     errors[key ?? name] = ["has already been taken"];
   }
   return errors;

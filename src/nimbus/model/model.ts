@@ -1,7 +1,7 @@
 import { type Column, getTableColumns, getTableName } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { createInsertSchema } from "drizzle-zod";
 import type { BuildRefine } from "drizzle-zod";
+import { createInsertSchema } from "drizzle-zod";
 import type { z } from "zod";
 import { FRAMEWORK_FIELDS, type ParsedBody } from "../http/body.ts";
 import { type FieldErrors, ValidationFailed } from "../http/errors.ts";
@@ -12,10 +12,16 @@ type Insert<T extends SQLiteTable> = T["$inferInsert"];
 type Columns<T extends SQLiteTable> = T["_"]["columns"];
 
 /** Keys a user may declare writable: any inserted column but the conventional ones. */
-export type WritableKey<T extends SQLiteTable> = Exclude<keyof Insert<T> & string, "id" | "createdAt" | "updatedAt">;
+export type WritableKey<T extends SQLiteTable> = Exclude<
+  keyof Insert<T> & string,
+  "id" | "createdAt" | "updatedAt"
+>;
 
 /** Extra rules per field, each refining the schema derived from the column: `title: (s) => s.max(120)`. */
-export type Rules<T extends SQLiteTable, F extends WritableKey<T>> = BuildRefine<Pick<Columns<T>, F>, undefined>;
+export type Rules<T extends SQLiteTable, F extends WritableKey<T>> = BuildRefine<
+  Pick<Columns<T>, F>,
+  undefined
+>;
 
 export interface ModelOptions<T extends SQLiteTable, F extends WritableKey<T>> {
   /** The only fields a request may set; anything else is rejected (no mass assignment). */
@@ -24,7 +30,10 @@ export interface ModelOptions<T extends SQLiteTable, F extends WritableKey<T>> {
 }
 
 /** A table plus the fields users may write and the rules those fields obey. */
-export interface Model<T extends SQLiteTable = SQLiteTable, F extends WritableKey<T> = WritableKey<T>> {
+export interface Model<
+  T extends SQLiteTable = SQLiteTable,
+  F extends WritableKey<T> = WritableKey<T>,
+> {
   readonly table: T;
   readonly fields: readonly F[];
   readonly columns: Record<string, SQLiteColumn>;
@@ -39,11 +48,11 @@ function requiresText(column: Column): boolean {
   return column.dataType === "string" && column.notNull && !column.hasDefault;
 }
 
-function toFieldErrors(error: z.ZodError): FieldErrors {
+function toFieldErrors(error: z.ZodError, values: Record<string, unknown>): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? "base");
-    (errors[field] ??= []).push(fieldMessage(issue));
+    errors[field] = [...(errors[field] ?? []), fieldMessage(issue, values[field])];
   }
   return errors;
 }
@@ -65,13 +74,18 @@ export function model<T extends SQLiteTable, const F extends WritableKey<T>>(
   const mask: Record<string, true> = {};
   for (const field of options.fields) {
     const column = columns[field];
-    if (!column) throw new Error(`model(${getTableName(table)}): "${field}" is not a column of the table.`);
+    if (!column)
+      throw new Error(`model(${getTableName(table)}): "${field}" is not a column of the table.`);
     mask[field] = true;
     const rule = userRules[field];
-    const base = requiresText(column) ? (s: z.ZodType) => (s as z.ZodString).trim().min(1) : undefined;
+    const base = requiresText(column)
+      ? (s: z.ZodType) => (s as z.ZodString).trim().min(1)
+      : undefined;
     if (base || rule) refine[field] = (s) => (rule ?? ((x) => x))(base ? base(s) : s);
   }
-  const createSchema = (createInsertSchema(table, refine as never) as unknown as z.ZodObject).pick(mask);
+  const createSchema = (createInsertSchema(table, refine as never) as unknown as z.ZodObject).pick(
+    mask,
+  );
   const updateSchema = createSchema.partial();
   const writable = new Set<string>(options.fields);
 
@@ -85,15 +99,19 @@ export function model<T extends SQLiteTable, const F extends WritableKey<T>>(
         unknown[name] = [`is not a writable field (writable: ${options.fields.join(", ")})`];
         continue;
       }
-      values[name] = body.kind === "form" ? coerceFormValue(column, value as string) : coerceJsonValue(column, value);
+      values[name] =
+        body.kind === "form"
+          ? coerceFormValue(column, value as string)
+          : coerceJsonValue(column, value);
     }
     if (Object.keys(unknown).length > 0) throw new ValidationFailed(unknown);
     return values;
   }
 
   function parse<Out>(schema: z.ZodObject, body: ParsedBody): Out {
-    const result = schema.safeParse(prepare(body));
-    if (!result.success) throw new ValidationFailed(toFieldErrors(result.error));
+    const values = prepare(body);
+    const result = schema.safeParse(values);
+    if (!result.success) throw new ValidationFailed(toFieldErrors(result.error, values));
     return result.data as Out;
   }
 

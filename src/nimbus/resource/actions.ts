@@ -1,23 +1,31 @@
 import { and, eq } from "drizzle-orm";
-import { NotFound, ValidationFailed } from "../http/errors.ts";
 import { FRAMEWORK_FIELDS } from "../http/body.ts";
+import { NotFound, ValidationFailed } from "../http/errors.ts";
 import { uniqueViolation } from "../model/constraint.ts";
 import type { AnyActionContext } from "./context.ts";
 import { parseListQuery } from "./query.ts";
 import type { ResourceRuntime } from "./runtime.ts";
-import type { MemberContext, AnyModel, RowOf } from "./types.ts";
+import type { AnyModel, MemberContext, RowOf } from "./types.ts";
 
 type Member = AnyActionContext & MemberContext<AnyModel, string>;
 type Row = RowOf<AnyModel> & { id: number };
 
 function viewContext(rt: ResourceRuntime, ctx: AnyActionContext) {
-  return { c: ctx.c, model: rt.model, names: rt.names, paths: ctx.paths, csrf: ctx.c.var.session.csrfToken() };
+  return {
+    c: ctx.c,
+    model: rt.model,
+    names: rt.names,
+    paths: ctx.paths,
+    csrf: ctx.c.var.session.csrfToken(),
+  };
 }
 
 /** What the user typed, to put back in the form after a failed submit. */
 async function submittedValues(ctx: AnyActionContext): Promise<Record<string, unknown>> {
   const body = await ctx.c.var.body();
-  return Object.fromEntries(Object.entries(body.data).filter(([k]) => !(body.kind === "form" && FRAMEWORK_FIELDS.has(k))));
+  return Object.fromEntries(
+    Object.entries(body.data).filter(([k]) => !(body.kind === "form" && FRAMEWORK_FIELDS.has(k))),
+  );
 }
 
 /** A unique index that refused the write is the user's mistake (422), not the server's. */
@@ -50,12 +58,17 @@ async function formOrProblem(
       action: record ? ctx.paths.show(record.id) : ctx.paths.index,
       method: record ? "patch" : "post",
     });
-    return ctx.c.render(await form, { title: `${record ? "Edit" : "New"} ${rt.names.singular}`, status: 422 });
+    return ctx.c.render(await form, {
+      title: `${record ? "Edit" : "New"} ${rt.names.singular}`,
+      status: 422,
+    });
   }
 }
 
 function redirectAfterSave(rt: ResourceRuntime, ctx: AnyActionContext, record: Row): string {
-  return rt.resource.options.redirectAfterSave?.(record, ctx.paths, ctx.c) ?? ctx.paths.show(record.id);
+  return (
+    rt.resource.options.redirectAfterSave?.(record, ctx.paths, ctx.c) ?? ctx.paths.show(record.id)
+  );
 }
 
 export async function index(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
@@ -88,9 +101,17 @@ export async function show(rt: ResourceRuntime, ctx: Member): Promise<Response> 
 
 export async function newForm(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
   if (ctx.c.var.format === "json") {
-    throw new NotFound(`"new" is a page for browsers; POST JSON to ${ctx.paths.index} to create a ${rt.names.singular}.`);
+    throw new NotFound(
+      `"new" is a page for browsers; POST JSON to ${ctx.paths.index} to create a ${rt.names.singular}.`,
+    );
   }
-  const form = rt.views.form({ ...viewContext(rt, ctx), values: {}, errors: {}, action: ctx.paths.index, method: "post" });
+  const form = rt.views.form({
+    ...viewContext(rt, ctx),
+    values: {},
+    errors: {},
+    action: ctx.paths.index,
+    method: "post",
+  });
   return ctx.c.render(await form, { title: `New ${rt.names.singular}` });
 }
 
@@ -98,7 +119,11 @@ export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promis
   return formOrProblem(rt, ctx, undefined, async () => {
     const input = rt.model.parseCreate(await ctx.c.var.body());
     const record = (await writeOrFieldErrors(rt, () =>
-      ctx.db.insert(rt.model.table).values({ ...input, ...ctx.scoped }).returning().get(),
+      ctx.db
+        .insert(rt.model.table)
+        .values({ ...input, ...ctx.scoped })
+        .returning()
+        .get(),
     )) as Row;
     await rt.resource.options.afterCreate?.(record, ctx.c);
     if (ctx.c.var.format === "json") {
@@ -110,7 +135,8 @@ export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promis
 }
 
 export async function edit(rt: ResourceRuntime, ctx: Member): Promise<Response> {
-  if (ctx.c.var.format === "json") throw new NotFound(`"edit" is a page for browsers; PATCH JSON to update.`);
+  if (ctx.c.var.format === "json")
+    throw new NotFound(`"edit" is a page for browsers; PATCH JSON to update.`);
   const record = ctx.record as Row;
   const form = rt.views.form({
     ...viewContext(rt, ctx),
@@ -155,6 +181,7 @@ export async function destroy(rt: ResourceRuntime, ctx: Member): Promise<Respons
   await rt.resource.options.afterDestroy?.(record, ctx.c);
   if (ctx.c.var.format === "json") return ctx.c.body(null, 204);
   ctx.c.var.session.flash(`${rt.names.singularTitle} was deleted.`);
-  const target = rt.resource.options.redirectAfterDestroy?.(record, ctx.paths, ctx.c) ?? ctx.paths.index;
+  const target =
+    rt.resource.options.redirectAfterDestroy?.(record, ctx.paths, ctx.c) ?? ctx.paths.index;
   return ctx.c.redirect(target, 303);
 }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { NotFound } from "../http/errors.ts";
 import type { ResourceRuntime } from "./runtime.ts";
-import { pathsFor, paramValue, scopeOf } from "./scope.ts";
+import { paramValue, pathsFor, scopeOf } from "./scope.ts";
 import type { ActionContext, AnyModel, MemberContext, Respond } from "./types.ts";
 
 export type AnyActionContext = ActionContext<AnyModel, string> & {
@@ -14,7 +14,9 @@ export type AnyActionContext = ActionContext<AnyModel, string> & {
 
 function respondFor(c: Context<NimbusEnv>): Respond {
   return async ({ html, json, status = 200, title = "" }) =>
-    c.var.format === "json" ? c.json(await json(), status) : c.render(await html(), { title, status });
+    c.var.format === "json"
+      ? c.json(await json(), status)
+      : c.render(await html(), { title, status });
 }
 
 /** Checks declared parents exist, so /links/999/comments is a 404 rather than an empty list. */
@@ -24,12 +26,19 @@ async function requireParents(rt: ResourceRuntime, ctx: AnyActionContext): Promi
     const idColumn = parent.columns.id;
     if (!idColumn) continue;
     const value = paramValue(idColumn, ctx.c.req.param(param) ?? "");
-    const found = await ctx.db.select({ id: idColumn }).from(parent.table).where(eq(idColumn, value)).get();
+    const found = await ctx.db
+      .select({ id: idColumn })
+      .from(parent.table)
+      .where(eq(idColumn, value))
+      .get();
     if (!found) throw new NotFound(`No ${param.replace(/Id$/, "")} with id ${value}.`);
   }
 }
 
-export async function collectionContext(rt: ResourceRuntime, c: Context<NimbusEnv>): Promise<AnyActionContext> {
+export async function collectionContext(
+  rt: ResourceRuntime,
+  c: Context<NimbusEnv>,
+): Promise<AnyActionContext> {
   const scope = scopeOf(c, rt.parentParams, rt.columns);
   const ctx: AnyActionContext = {
     c: c as Context<NimbusEnv, string>,
@@ -55,7 +64,11 @@ export async function memberContext(
   const idColumn = rt.columns.id;
   if (!idColumn) throw new Error(`The table of ${rt.resource.path} has no id column.`);
   const id = paramValue(idColumn, c.req.param("id") ?? "");
-  const record = await ctx.db.select().from(rt.model.table).where(and(eq(idColumn, id), ctx.where)).get();
+  const record = await ctx.db
+    .select()
+    .from(rt.model.table)
+    .where(and(eq(idColumn, id), ctx.where))
+    .get();
   if (!record) throw new NotFound(`No ${rt.names.singular} with id ${id}.`);
   return { ...ctx, record };
 }

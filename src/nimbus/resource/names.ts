@@ -14,7 +14,11 @@ function titleCase(words: string): string {
 
 /** "/links/:linkId/comments" → comments, comment, Comments, Comment. */
 export function namesFromPath(path: string, given: Partial<ResourceNames> = {}): ResourceNames {
-  const last = path.split("/").filter((s) => s && !s.startsWith(":")).pop() ?? "records";
+  const last =
+    path
+      .split("/")
+      .filter((s) => s && !s.startsWith(":"))
+      .pop() ?? "records";
   const plural = given.plural ?? last;
   const singular = given.singular ?? singularize(plural);
   return {

@@ -1,4 +1,4 @@
-import { type Column, type SQL, and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, type Column, desc, eq, type SQL } from "drizzle-orm";
 import { BadRequest } from "../http/errors.ts";
 import { coerceFormValue } from "../model/coerce.ts";
 
@@ -35,7 +35,9 @@ function order(sort: string, rules: ListRules): SQL {
   const column = rules.columns[key];
   if (!column || (sort !== rules.defaultSort && !rules.sortable.includes(key))) {
     const allowed = rules.sortable.length > 0 ? rules.sortable.join(", ") : "none";
-    throw new BadRequest(`Cannot sort by "${key}". Sortable fields: ${allowed} (prefix "-" for descending).`);
+    throw new BadRequest(
+      `Cannot sort by "${key}". Sortable fields: ${allowed} (prefix "-" for descending).`,
+    );
   }
   return descending ? desc(column) : asc(column);
 }
@@ -46,7 +48,12 @@ const MAX_PAGE = 1_000_000;
 export function parseListQuery(url: URL, rules: ListRules): ListQuery {
   const params = url.searchParams;
   const page = positiveInteger("page", params.get("page"), 1, MAX_PAGE);
-  const perPage = positiveInteger("per_page", params.get("per_page"), rules.perPage, rules.maxPerPage);
+  const perPage = positiveInteger(
+    "per_page",
+    params.get("per_page"),
+    rules.perPage,
+    rules.maxPerPage,
+  );
   const sort = params.get("sort") ?? rules.defaultSort;
   const kept = new URLSearchParams();
   if (params.has("sort")) kept.set("sort", sort);

@@ -25,7 +25,11 @@ export function resource<M extends AnyModel, const Path extends string>(
 type Handler = (ctx: AnyActionContext) => Response | Promise<Response>;
 
 /** The user's override when there is one, else the default action. */
-function pick(rt: ResourceRuntime, name: ActionName, fallback: (rt: ResourceRuntime, ctx: never) => Promise<Response>) {
+function pick(
+  rt: ResourceRuntime,
+  name: ActionName,
+  fallback: (rt: ResourceRuntime, ctx: never) => Promise<Response>,
+) {
   const override = rt.resource.options.actions?.[name as never] as unknown as Handler | undefined;
   return (ctx: AnyActionContext) => (override ? override(ctx) : fallback(rt, ctx as never));
 }
@@ -37,10 +41,14 @@ export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
   const enabled = (name: ActionName) => !options.only || options.only.includes(name);
   const collection = rt.collectionPattern;
   const member = rt.memberPattern;
-  const onCollection = (handler: (ctx: AnyActionContext) => Promise<Response> | Response) => async (c: Context<NimbusEnv>) =>
-    handler(await collectionContext(rt, c));
-  const onMember = (handler: (ctx: AnyActionContext) => Promise<Response> | Response) => async (c: Context<NimbusEnv>) =>
-    handler(await memberContext(rt, c));
+  const onCollection =
+    (handler: (ctx: AnyActionContext) => Promise<Response> | Response) =>
+    async (c: Context<NimbusEnv>) =>
+      handler(await collectionContext(rt, c));
+  const onMember =
+    (handler: (ctx: AnyActionContext) => Promise<Response> | Response) =>
+    async (c: Context<NimbusEnv>) =>
+      handler(await memberContext(rt, c));
 
   const index = pick(rt, "index", defaults.index);
   const create = pick(rt, "create", defaults.create);
@@ -49,7 +57,11 @@ export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
   const destroy = pick(rt, "destroy", defaults.destroy);
 
   for (const [name, route] of Object.entries(options.collection ?? {})) {
-    app.on(route.method.toUpperCase(), `${collection}/${name}`, onCollection(route.handler as unknown as Handler));
+    app.on(
+      route.method.toUpperCase(),
+      `${collection}/${name}`,
+      onCollection(route.handler as unknown as Handler),
+    );
   }
   if (enabled("index")) app.get(collection, onCollection(index));
   if (enabled("create")) app.post(collection, onCollection(create));
@@ -66,11 +78,18 @@ export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
       const method = body.kind === "form" ? body.data._method?.toUpperCase() : undefined;
       if ((method === "PATCH" || method === "PUT") && enabled("update")) return update(ctx);
       if (method === "DELETE" && enabled("destroy")) return destroy(ctx);
-      throw new HttpError(405, "Method Not Allowed", `POST to a ${rt.names.singular} needs _method=PATCH or _method=DELETE.`);
+      throw new HttpError(
+        405,
+        "Method Not Allowed",
+        `POST to a ${rt.names.singular} needs _method=PATCH or _method=DELETE.`,
+      );
     }),
   );
   for (const [name, route] of Object.entries(options.member ?? {})) {
-    app.on(route.method.toUpperCase(), `${member}/${name}`, onMember(route.handler as unknown as Handler));
+    app.on(
+      route.method.toUpperCase(),
+      `${member}/${name}`,
+      onMember(route.handler as unknown as Handler),
+    );
   }
 }
-

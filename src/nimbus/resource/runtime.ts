@@ -1,7 +1,7 @@
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { namesFromPath } from "./names.ts";
 import type { ListRules } from "./query.ts";
 import { scaffoldViews } from "./scaffold-views.tsx";
-import { namesFromPath } from "./names.ts";
 import { paramNames, routePattern } from "./scope.ts";
 import type { AnyModel, Resource, ResourceNames, ResourceViews } from "./types.ts";
 

@@ -1,6 +1,12 @@
 import type { Column } from "drizzle-orm";
 import { ButtonTo, Field, type FieldType, Form, humanize } from "../view/form.tsx";
-import type { AnyModel, FormViewProps, IndexViewProps, ResourceViews, ShowViewProps } from "./types.ts";
+import type {
+  AnyModel,
+  FormViewProps,
+  IndexViewProps,
+  ResourceViews,
+  ShowViewProps,
+} from "./types.ts";
 
 const LONG_TEXT = /^(body|description|content|text|notes?|summary|bio)$/i;
 
@@ -55,7 +61,13 @@ function Index<M extends AnyModel>({ records, page, model, names, paths }: Index
               return (
                 <tr>
                   {fields.map((f, i) => (
-                    <td>{i === 0 ? <a href={paths.show(String(row.id))}>{formatValue(row[f])}</a> : formatValue(row[f])}</td>
+                    <td>
+                      {i === 0 ? (
+                        <a href={paths.show(String(row.id))}>{formatValue(row[f])}</a>
+                      ) : (
+                        formatValue(row[f])
+                      )}
+                    </td>
                   ))}
                 </tr>
               );
@@ -97,7 +109,17 @@ function Show<M extends AnyModel>({ record, model, names, paths, csrf }: ShowVie
   );
 }
 
-function FormPage<M extends AnyModel>({ record, model, names, paths, csrf, values, errors, action, method }: FormViewProps<M>) {
+function FormPage<M extends AnyModel>({
+  record,
+  model,
+  names,
+  paths,
+  csrf,
+  values,
+  errors,
+  action,
+  method,
+}: FormViewProps<M>) {
   const row = record as Record<string, unknown> | undefined;
   return (
     <>
@@ -107,7 +129,9 @@ function FormPage<M extends AnyModel>({ record, model, names, paths, csrf, value
           <Field name={f} type={fieldTypeFor(f, model.columns[f])} />
         ))}
         <div class="actions">
-          <button type="submit">{row ? `Update ${names.singular}` : `Create ${names.singular}`}</button>
+          <button type="submit">
+            {row ? `Update ${names.singular}` : `Create ${names.singular}`}
+          </button>
           <a href={row ? paths.show(String(row.id)) : paths.index}>Cancel</a>
         </div>
       </Form>

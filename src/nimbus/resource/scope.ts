@@ -1,4 +1,4 @@
-import { type Column, type SQL, and, eq } from "drizzle-orm";
+import { and, type Column, eq, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { NotFound } from "../http/errors.ts";
 import type { ResourcePaths } from "./types.ts";
@@ -12,7 +12,9 @@ export function paramNames(path: string): string[] {
 
 /** Integer params only match digits, so "/links/abc" is a 404 and never reaches the database. */
 export function routePattern(path: string, columns: Record<string, Column>): string {
-  return path.replace(PARAM, (_, name: string) => (columns[name]?.dataType === "number" ? `:${name}{[0-9]+}` : `:${name}`));
+  return path.replace(PARAM, (_, name: string) =>
+    columns[name]?.dataType === "number" ? `:${name}{[0-9]+}` : `:${name}`,
+  );
 }
 
 /** Param values typed for their columns; a number too large to be an id is a 404. */
@@ -38,7 +40,9 @@ export function scopeOf(c: Context, parents: string[], columns: Record<string, C
 
 /** The resource's URLs for this request, parent params filled in. */
 export function pathsFor(pattern: string, values: Record<string, string | number>): ResourcePaths {
-  const base = pattern.replace(PARAM, (_, name: string) => encodeURIComponent(String(values[name] ?? "")));
+  const base = pattern.replace(PARAM, (_, name: string) =>
+    encodeURIComponent(String(values[name] ?? "")),
+  );
   return {
     index: base,
     new: `${base}/new`,

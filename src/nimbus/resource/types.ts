@@ -83,9 +83,12 @@ export interface ResourceViews<M extends AnyModel> {
 }
 
 /** Answers HTML or JSON, whichever the client asked for. */
-export interface Respond {
-  (options: { html: () => Child | Promise<Child>; json: () => unknown; status?: 200 | 201 | 422; title?: string }): Promise<Response>;
-}
+export type Respond = (options: {
+  html: () => Child | Promise<Child>;
+  json: () => unknown;
+  status?: 200 | 201 | 422;
+  title?: string;
+}) => Promise<Response>;
 
 export interface ActionContext<M extends AnyModel, Path extends string> {
   c: Context<NimbusEnv, Path>;
@@ -97,7 +100,8 @@ export interface ActionContext<M extends AnyModel, Path extends string> {
   respond: Respond;
 }
 
-export interface MemberContext<M extends AnyModel, Path extends string> extends ActionContext<M, Path> {
+export interface MemberContext<M extends AnyModel, Path extends string>
+  extends ActionContext<M, Path> {
   /** The record named by `:id`, already loaded (a missing one is a 404 before your code runs). */
   record: RowOf<M>;
 }
@@ -129,7 +133,10 @@ export interface CollectionRoute<M extends AnyModel, Path extends string> {
 }
 
 /** Runs after a write succeeded, before the response: publish an event, enqueue a job, bump a counter. */
-export type AfterWrite<M extends AnyModel> = (record: RowOf<M>, c: Context<NimbusEnv>) => void | Promise<void>;
+export type AfterWrite<M extends AnyModel> = (
+  record: RowOf<M>,
+  c: Context<NimbusEnv>,
+) => void | Promise<void>;
 
 type ColumnKey<M extends AnyModel> = keyof RowOf<M> & string;
 

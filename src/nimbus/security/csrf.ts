@@ -33,18 +33,23 @@ function tokensMatch(a: string, b: string): boolean {
  * browsers' own signals (Sec-Fetch-Site, Origin) for every request, and the session's
  * token for forms, since a form is the one thing another site can make a browser post.
  */
-export function csrf(options: { trustedOrigins?: readonly string[] } = {}): MiddlewareHandler<NimbusEnv> {
+export function csrf(
+  options: { trustedOrigins?: readonly string[] } = {},
+): MiddlewareHandler<NimbusEnv> {
   const trusted = new Set(options.trustedOrigins ?? []);
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header("Origin");
     const site = c.req.header("Sec-Fetch-Site");
-    const trustedOrigin = origin !== undefined && (trusted.has(origin) || sameOrigin(origin, c.req.url));
+    const trustedOrigin =
+      origin !== undefined && (trusted.has(origin) || sameOrigin(origin, c.req.url));
     if (site === "cross-site" && !trustedOrigin) {
       throw new Forbidden("Cross-site requests are refused (Sec-Fetch-Site: cross-site).");
     }
     if (origin !== undefined && origin !== "null" && !trustedOrigin) {
-      throw new Forbidden(`Requests from origin ${origin} are refused; only this site may change data.`);
+      throw new Forbidden(
+        `Requests from origin ${origin} are refused; only this site may change data.`,
+      );
     }
     if (isForm(c.req.header("Content-Type") ?? "")) {
       const body = await c.var.body();

@@ -1,4 +1,4 @@
-import { type Child, type FC, createContext, useContext } from "hono/jsx";
+import { type Child, createContext, type FC, useContext } from "hono/jsx";
 import type { FieldErrors } from "../http/errors.ts";
 
 interface FormState {
@@ -20,20 +20,56 @@ export interface FormProps {
 }
 
 /** A form that carries the CSRF token and gives its fields the user's input and their errors. */
-export const Form: FC<FormProps> = ({ action, method = "post", csrf, values = {}, errors = {}, children }) => {
+export const Form: FC<FormProps> = ({
+  action,
+  method = "post",
+  csrf,
+  values = {},
+  errors = {},
+  children,
+}) => {
   const native = method === "get" ? "get" : "post";
   return (
     <FormContext.Provider value={{ values, errors }}>
       <form action={action} method={native}>
         <input type="hidden" name="_csrf" value={csrf} />
-        {native === "post" && method !== "post" ? <input type="hidden" name="_method" value={method.toUpperCase()} /> : null}
+        {native === "post" && method !== "post" ? (
+          <input type="hidden" name="_method" value={method.toUpperCase()} />
+        ) : null}
+        <ErrorSummary errors={errors} />
         {children}
       </form>
     </FormContext.Provider>
   );
 };
 
-export type FieldType = "text" | "textarea" | "url" | "email" | "number" | "checkbox" | "datetime-local" | "password";
+/** Every problem at the top of the form, so none hides behind a field the form doesn't show. */
+const ErrorSummary: FC<{ errors: FieldErrors }> = ({ errors }) => {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert">
+      <p>
+        {entries.length === 1 ? "1 field needs" : `${entries.length} fields need`} your attention:
+      </p>
+      <ul>
+        {entries.flatMap(([name, messages]) =>
+          messages.map((message) => <li>{`${humanize(name)} ${message}`}</li>),
+        )}
+      </ul>
+    </div>
+  );
+};
+
+export type FieldType =
+  | "text"
+  | "textarea"
+  | "url"
+  | "email"
+  | "number"
+  | "checkbox"
+  | "datetime-local"
+  | "password";
 
 export interface FieldProps {
   name: string;
@@ -44,7 +80,8 @@ export interface FieldProps {
 
 function displayValue(value: unknown, type: FieldType): string {
   if (value === null || value === undefined) return "";
-  if (value instanceof Date) return type === "datetime-local" ? value.toISOString().slice(0, 16) : value.toISOString();
+  if (value instanceof Date)
+    return type === "datetime-local" ? value.toISOString().slice(0, 16) : value.toISOString();
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
@@ -63,10 +100,24 @@ export const Field: FC<FieldProps> = ({ name, label, type = "text", required }) 
     ) : type === "checkbox" ? (
       <>
         <input type="hidden" name={name} value="false" />
-        <input id={id} type="checkbox" name={name} value="true" checked={values[name] === true} aria-invalid={invalid} />
+        <input
+          id={id}
+          type="checkbox"
+          name={name}
+          value="true"
+          checked={values[name] === true}
+          aria-invalid={invalid}
+        />
       </>
     ) : (
-      <input id={id} type={type} name={name} value={value} required={required} aria-invalid={invalid} />
+      <input
+        id={id}
+        type={type}
+        name={name}
+        value={value}
+        required={required}
+        aria-invalid={invalid}
+      />
     );
   return (
     <div class={messages.length > 0 ? "field field-error" : "field"}>
@@ -83,20 +134,26 @@ export const Field: FC<FieldProps> = ({ name, label, type = "text", required }) 
 
 /** `linkId` → "Link id", `created_at` → "Created at". */
 export function humanize(name: string): string {
-  const words = name.replace(/_/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  const words = name
+    .replace(/_/g, " ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** A button that sends a one-field form: the Rails `button_to`, e.g. a delete button. */
-export const ButtonTo: FC<{ action: string; method?: FormProps["method"]; csrf: string; confirm?: string; children?: Child }> = ({
-  action,
-  method = "post",
-  csrf,
-  confirm,
-  children,
-}) => (
+export const ButtonTo: FC<{
+  action: string;
+  method?: FormProps["method"];
+  csrf: string;
+  confirm?: string;
+  children?: Child;
+}> = ({ action, method = "post", csrf, confirm, children }) => (
   <Form action={action} method={method} csrf={csrf}>
-    <button type="submit" onclick={confirm ? `return confirm(${JSON.stringify(confirm)})` : undefined}>
+    <button
+      type="submit"
+      onclick={confirm ? `return confirm(${JSON.stringify(confirm)})` : undefined}
+    >
       {children}
     </button>
   </Form>

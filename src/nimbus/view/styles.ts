@@ -8,6 +8,7 @@ label{display:block;font-weight:600;margin-top:1rem}
 input[type=text],input[type=url],input[type=number],input[type=datetime-local],textarea{width:100%;padding:.4rem;box-sizing:border-box}
 .field-error input,.field-error textarea{border:2px solid #c62828}
 .error{color:#c62828;margin:.2rem 0}
+.error-summary{border:1px solid #c62828;background:#fde7e7;padding:.2rem 1rem;border-radius:4px}
 .flash{padding:.6rem 1rem;border-radius:4px}.flash-notice{background:#e3f4e6}.flash-alert{background:#fde7e7}
 .actions{display:flex;gap:1rem;align-items:center;margin-top:1rem}
 button{padding:.4rem 1rem}
