@@ -1,0 +1,31 @@
+/** Idle connections kept for reuse: a stream takes one, and gives it back clean when it closes. */
+import { Connection, type ConnectionOptions } from "./connection.ts";
+
+export class ConnectionPool {
+  readonly options: ConnectionOptions;
+  readonly maxIdle: number;
+  #idle: Connection[] = [];
+  #closed = false;
+
+  constructor(options: ConnectionOptions, maxIdle = 16) {
+    this.options = options;
+    this.maxIdle = maxIdle;
+  }
+
+  acquire(): Connection {
+    if (this.#closed) throw new Error("The libSQL server is shutting down");
+    return this.#idle.pop() ?? new Connection(this.options);
+  }
+
+  /** Rolls back what the stream left open; connections with changed state are closed, not kept. */
+  release(conn: Connection): void {
+    const clean = conn.rollback();
+    if (!clean || conn.tainted || this.#closed || this.#idle.length >= this.maxIdle) conn.close();
+    else this.#idle.push(conn);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const conn of this.#idle.splice(0)) conn.close();
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Hrana-over-HTTP streams and their batons, as sqld keeps them. A stream owns one connection
+ * (so a transaction's statements are isolated from other streams) and the SQL texts stored on
+ * it. Between HTTP requests the client holds a baton: stream id + sequence number, signed with
+ * a per-server HMAC key, valid exactly once. An idle stream expires (its transaction is rolled
+ * back); an expired baton is then answered with STREAM_EXPIRED for a while.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { LockWaiters } from "./busy.ts";
+import type { Connection } from "./connection.ts";
+import { ProtocolError, StreamExpiredError } from "./errors.ts";
+import type { ConnectionPool } from "./pool.ts";
+
+export type Stream = {
+  readonly id: bigint;
+  /** null once the client sent `close`. */
+  conn: Connection | null;
+  readonly sqls: Map<number, string>;
+  seq: bigint;
+};
+
+type Handle =
+  | { state: "available"; stream: Stream; timer: NodeJS.Timeout }
+  | { state: "acquired"; stream: Stream }
+  | { state: "expired"; timer: NodeJS.Timeout };
+
+const U64 = 2n ** 64n;
+/** How long sqld remembers an expired stream to answer STREAM_EXPIRED instead of "invalid". */
+const EXPIRED_MEMORY_MS = 300_000;
+
+export type StreamRegistryOptions = {
+  pool: ConnectionPool;
+  waiters: LockWaiters;
+  /** Idle time after which a stream expires; sqld uses 10 s. */
+  idleTimeoutMs: number;
+};
+
+export class StreamRegistry {
+  readonly #key = randomBytes(32);
+  readonly #handles = new Map<bigint, Handle>();
+  readonly #options: StreamRegistryOptions;
+
+  constructor(options: StreamRegistryOptions) {
+    this.#options = options;
+  }
+
+  /** Streams that hold a connection (open or in use). */
+  get size(): number {
+    let n = 0;
+    for (const h of this.#handles.values()) if (h.state !== "expired") n++;
+    return n;
+  }
+
+  /** Opens a new stream (no baton) or takes the one the baton names, for one HTTP request. */
+  acquire(baton: string | null | undefined): Stream {
+    if (baton === null || baton === undefined) {
+      let id = randomBytes(8).readBigUInt64BE();
+      while (this.#handles.has(id)) id = randomBytes(8).readBigUInt64BE();
+      const stream: Stream = {
+        id,
+        conn: this.#options.pool.acquire(),
+        sqls: new Map(),
+        seq: randomBytes(8).readBigUInt64BE(),
+      };
+      this.#handles.set(id, { state: "acquired", stream });
+      return stream;
+    }
+    const [id, seq] = this.#decodeBaton(baton);
+    const handle = this.#handles.get(id);
+    if (handle === undefined) throw new ProtocolError("Received an invalid baton");
+    if (handle.state === "expired") throw new StreamExpiredError();
+    if (handle.state === "acquired" || handle.stream.seq !== seq) {
+      throw new ProtocolError("Received a baton that has already been used");
+    }
+    clearTimeout(handle.timer);
+    const stream = handle.stream;
+    stream.seq = (stream.seq + 1n) % U64;
+    this.#handles.set(id, { state: "acquired", stream });
+    return stream;
+  }
+
+  /** Ends the request: returns the next baton, or null when the stream was closed. */
+  release(stream: Stream): string | null {
+    if (stream.conn === null) {
+      this.#handles.delete(stream.id);
+      return null;
+    }
+    const timer = setTimeout(() => this.#expire(stream.id), this.#options.idleTimeoutMs);
+    timer.unref();
+    this.#handles.set(stream.id, { state: "available", stream, timer });
+    return this.#encodeBaton(stream.id, stream.seq);
+  }
+
+  /** Closes the stream's connection (rolling back an open transaction); the baton dies with it. */
+  closeConnection(stream: Stream): void {
+    if (stream.conn === null) return;
+    this.#options.pool.release(stream.conn);
+    stream.conn = null;
+    this.#options.waiters.notify();
+  }
+
+  /** Drops a stream after a protocol error, as sqld does. */
+  discard(stream: Stream): void {
+    this.closeConnection(stream);
+    this.#handles.delete(stream.id);
+  }
+
+  closeAll(): void {
+    for (const handle of this.#handles.values()) {
+      if (handle.state !== "acquired") clearTimeout(handle.timer);
+      if (handle.state !== "expired") this.closeConnection(handle.stream);
+    }
+    this.#handles.clear();
+  }
+
+  #expire(id: bigint): void {
+    const handle = this.#handles.get(id);
+    if (handle?.state !== "available") return;
+    this.closeConnection(handle.stream);
+    const timer = setTimeout(() => this.#handles.delete(id), EXPIRED_MEMORY_MS);
+    timer.unref();
+    this.#handles.set(id, { state: "expired", timer });
+  }
+
+  #mac(payload: Buffer): Buffer {
+    return createHmac("sha256", this.#key).update(payload).digest();
+  }
+
+  #encodeBaton(id: bigint, seq: bigint): string {
+    const payload = Buffer.alloc(16);
+    payload.writeBigUInt64BE(id, 0);
+    payload.writeBigUInt64BE(seq, 8);
+    return Buffer.concat([payload, this.#mac(payload)])
+      .toString("base64")
+      .replace(/=+$/, "");
+  }
+
+  #decodeBaton(baton: string): [bigint, bigint] {
+    const data = /^[A-Za-z0-9+/]*$/.test(baton) ? Buffer.from(baton, "base64") : Buffer.alloc(0);
+    if (data.length !== 48) throw new ProtocolError("Received an invalid baton");
+    const payload = data.subarray(0, 16);
+    if (!timingSafeEqual(data.subarray(16), this.#mac(payload))) {
+      throw new ProtocolError("Received an invalid baton");
+    }
+    return [payload.readBigUInt64BE(0), payload.readBigUInt64BE(8)];
+  }
+}
