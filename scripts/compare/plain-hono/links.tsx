@@ -209,7 +209,7 @@ app.get("/links/:id", async (c) => {
       <a href={`/links/${link.id}/edit`}>Edit</a>
       <form action={`/links/${link.id}`} method="post">
         <input type="hidden" name="_method" value="delete" />
-        <button>Delete</button>
+        <button type="submit">Delete</button>
       </form>
     </Layout>,
   );
