@@ -16,6 +16,8 @@ import { DefaultLayout, type LayoutProps } from "./view/layout.tsx";
 import { renderPage } from "./view/render.tsx";
 
 export interface AppOptions {
+  /** Shown in the default layout's header and page titles. */
+  name?: string;
   /** Where queries go (default: the D1 binding `DB`). */
   database?: DatabaseEngine;
   /** The page frame around every HTML response. */
@@ -57,7 +59,9 @@ export function createApp<Bindings extends object = object>(
   if (options.logRequests !== false) base.use(requestLog());
   base.use(async (c, next) => {
     c.set("format", preferredFormat(c.req.raw));
-    c.setRenderer((content, renderOptions) => renderPage(c, layout, content, renderOptions));
+    c.setRenderer((content, renderOptions) =>
+      renderPage(c, layout, options.name, content, renderOptions),
+    );
     let body: Promise<ParsedBody> | undefined;
     c.set("body", () => {
       body ??= readBody(c, limit);

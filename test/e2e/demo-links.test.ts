@@ -112,33 +112,33 @@ describe("demo link board in Chromium", () => {
     await page.goto("/links");
     // A doctype puts the page in standards mode.
     expect(await page.evaluate<string>("document.compatMode")).toBe("CSS1Compat");
-    expect(await page.title()).toBe("Links");
+    expect(await page.title()).toBe("Links · Nimbus Links");
     await page.screenshot({ path: screenshotPath("01-links"), fullPage: true });
 
     expect(await clickAndLoad(page.getByRole("link", { name: "Submit a link" }))).toBe(200);
     expect(new URL(page.url()).pathname).toBe("/links/new");
 
     // Leave the title empty: the server must refuse it and keep what was typed.
-    await typeInto("Url", url);
+    await typeInto("URL", url);
     await typeInto("Description", description);
     expect(await clickAndLoad(page.getByRole("button", { name: "Create link" }))).toBe(422);
     expect(await visibleText(fieldOf("Title").locator("p.error"))).toBe("Title can't be blank");
     expect(await page.getByLabel("Title", { exact: true }).getAttribute("aria-invalid")).toBe(
       "true",
     );
-    expect(await page.getByLabel("Url", { exact: true }).inputValue()).toBe(url);
+    expect(await page.getByLabel("URL", { exact: true }).inputValue()).toBe(url);
     expect(await page.getByLabel("Description", { exact: true }).inputValue()).toBe(description);
-    expect(await fieldOf("Url").locator("p.error").count()).toBe(0);
+    expect(await fieldOf("URL").locator("p.error").count()).toBe(0);
     await page.screenshot({ path: screenshotPath("02-validation-error"), fullPage: true });
 
-    expect(await page.title()).toBe("New link");
+    expect(await page.title()).toBe("New link · Nimbus Links");
     await typeInto("Title", title);
     expect(await clickAndLoad(page.getByRole("button", { name: "Create link" }))).toBe(200);
     expect(new URL(page.url()).pathname).toMatch(/^\/links\/\d+$/);
     const linkPath = new URL(page.url()).pathname;
     expect(await visibleText(".flash")).toBe("Link was created.");
     expect(await visibleText(page.getByRole("heading", { level: 1 }))).toBe(title);
-    expect(await page.title()).toBe(title);
+    expect(await page.title()).toBe(`${title} · Nimbus Links`);
     expect(await page.getByText(description).count()).toBe(1);
     await page.screenshot({ path: screenshotPath("03-created"), fullPage: true });
 
@@ -176,7 +176,7 @@ describe("demo link board in Chromium", () => {
     expect(pageErrors).toEqual([]);
     const gone = await page.goto(linkPath);
     expect(gone?.status()).toBe(404);
-    expect(await page.title()).toBe("Not Found");
+    expect(await page.title()).toBe("Not Found · Nimbus Links");
     await page.screenshot({ path: screenshotPath("08-not-found"), fullPage: true });
   });
 

@@ -92,7 +92,7 @@ describe("links as HTML pages", () => {
     });
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(html).toContain("Url must be a valid http(s) URL");
+    expect(html).toContain("URL must be a valid http(s) URL");
     const json = (await (await new Browser().request(`/links/${link.id}.json`)).json()) as {
       data: { title: string };
     };

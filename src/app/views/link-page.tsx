@@ -29,6 +29,7 @@ export function LinkPage({ link, comments, paths, csrf }: LinkPageProps) {
         </ButtonTo>
       </div>
       <h2>Comments ({comments.length})</h2>
+      {comments.length === 0 ? <p>No comments yet.</p> : null}
       <ul class="comments">
         {comments.map((comment) => (
           <li>
@@ -36,6 +37,7 @@ export function LinkPage({ link, comments, paths, csrf }: LinkPageProps) {
           </li>
         ))}
       </ul>
+      <h3>Add a comment</h3>
       <Form action={`${paths.show(link.id)}/comments`} csrf={csrf}>
         <Field name="author" label="Your name" />
         <Field name="body" label="Comment" type="textarea" />

@@ -132,12 +132,17 @@ export const Field: FC<FieldProps> = ({ name, label, type = "text", required }) 
   );
 };
 
-/** `linkId` → "Link id", `created_at` → "Created at". */
+const ACRONYMS = new Set(["id", "url", "uri", "api", "html", "json", "ip", "css", "sql"]);
+
+/** `linkId` → "Link ID", `created_at` → "Created at", `url` → "URL". */
 export function humanize(name: string): string {
   const words = name
     .replace(/_/g, " ")
     .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .toLowerCase();
+    .toLowerCase()
+    .split(" ")
+    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
+    .join(" ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

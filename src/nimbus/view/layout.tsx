@@ -4,6 +4,8 @@ import { STYLES } from "./styles.ts";
 
 export interface LayoutProps {
   title: string;
+  /** The app's name, shown in the header as a link home (createApp's `name`). */
+  appName?: string | undefined;
   flash?: Flash | undefined;
   children?: Child;
 }
@@ -17,15 +19,22 @@ export const FlashMessage: FC<{ flash?: Flash | undefined }> = ({ flash }) =>
   ) : null;
 
 /** The page frame Nimbus uses unless the app passes its own `layout` to createApp. */
-export const DefaultLayout: FC<LayoutProps> = ({ title, flash, children }) => (
+export const DefaultLayout: FC<LayoutProps> = ({ title, appName, flash, children }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <title>{title}</title>
+      <title>{appName ? `${title} · ${appName}` : title}</title>
+      {/* No favicon request, so no 404 in every page's console. */}
+      <link rel="icon" href="data:," />
       <style>{STYLES}</style>
     </head>
     <body>
+      {appName ? (
+        <header>
+          <a href="/">{appName}</a>
+        </header>
+      ) : null}
       <main>
         <FlashMessage flash={flash} />
         {children}

@@ -12,21 +12,20 @@ export interface RenderOptions {
 declare module "hono" {
   // An interface, not a type alias: declaration merging is what gives `c.render` these parameters.
   // biome-ignore lint/style/useShorthandFunctionType: see above
-  interface ContextRenderer {
-    (content: Child, options: RenderOptions): Response | Promise<Response>;
-  }
+  type ContextRenderer = (content: Child, options: RenderOptions) => Response | Promise<Response>;
 }
 
 /** Wraps `content` in the app's layout with this request's flash message. */
 export function renderPage(
   c: Context<NimbusEnv>,
   layout: FC<LayoutProps>,
+  appName: string | undefined,
   content: Child,
   options: RenderOptions,
 ) {
   const Layout = layout;
   const page = (
-    <Layout title={options.title} flash={c.var.session?.currentFlash}>
+    <Layout title={options.title} appName={appName} flash={c.var.session?.currentFlash}>
       {content}
     </Layout>
   );

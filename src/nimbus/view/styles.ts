@@ -12,4 +12,7 @@ input[type=text],input[type=url],input[type=number],input[type=datetime-local],t
 .flash{padding:.6rem 1rem;border-radius:4px}.flash-notice{background:#e3f4e6}.flash-alert{background:#fde7e7}
 .actions{display:flex;gap:1rem;align-items:center;margin-top:1rem}
 button{padding:.4rem 1rem}
+input,textarea,select,button{font:inherit}
+header{background:#1d2330;padding:.6rem 1rem}header a{color:#fff;font-weight:700;text-decoration:none}
+form .actions,form>button{margin-top:1rem}
 `;
