@@ -11,8 +11,9 @@ export interface RenderOptions {
 
 declare module "hono" {
   // An interface, not a type alias: declaration merging is what gives `c.render` these parameters.
-  // biome-ignore lint/style/useShorthandFunctionType: see above
-  type ContextRenderer = (content: Child, options: RenderOptions) => Response | Promise<Response>;
+  interface ContextRenderer {
+    (content: Child, options: RenderOptions): Response | Promise<Response>;
+  }
 }
 
 /** Wraps `content` in the app's layout with this request's flash message. */
