@@ -1,0 +1,105 @@
+import { DurableObject } from "cloudflare:workers";
+import type { CoordBindings } from "./bindings.ts";
+import { incrementCounter, readCounter } from "./counter.ts";
+import { addDeadLetter, type DeadLetter, deadLetterStub, listDeadLetters } from "./dead-letters.ts";
+import { insertJob, type JobRecord, jobRunAt, runJob } from "./jobs.ts";
+import { type AcquireResult, acquireLock, extendLock, releaseLock } from "./lock.ts";
+import {
+  hitRateLimit,
+  type RateLimitResult,
+  rateLimitIdleAt,
+  sweepRateLimit,
+} from "./rate-limit.ts";
+import { readSession, sessionExpiresAt, writeSession } from "./session-store.ts";
+import { Store } from "./store.ts";
+
+/**
+ * The Durable Object behind counters, locks, rate limits, sessions and jobs. One object
+ * per key (`idFromName("counter:votes:1")`), SQLite-backed. Each method's storage work is
+ * synchronous, so the object applies calls one at a time: that is what makes them exact.
+ *
+ * Bind it as `NIMBUS_COORDINATOR` and re-export it from your worker entry.
+ */
+export class NimbusCoordinator extends DurableObject<CoordBindings> {
+  readonly #store: Store;
+
+  constructor(ctx: DurableObjectState, env: CoordBindings) {
+    super(ctx, env);
+    this.#store = new Store(ctx.storage);
+  }
+
+  increment(by: number): number {
+    return incrementCounter(this.#store, by);
+  }
+
+  count(): number {
+    return readCounter(this.#store);
+  }
+
+  acquire(ttlMs: number): AcquireResult {
+    return acquireLock(this.#store, ttlMs);
+  }
+
+  release(token: string): boolean {
+    return releaseLock(this.#store, token);
+  }
+
+  extend(token: string, ttlMs: number): number {
+    return extendLock(this.#store, token, ttlMs);
+  }
+
+  async hit(limit: number, windowMs: number): Promise<RateLimitResult> {
+    const result = hitRateLimit(this.#store, limit, windowMs);
+    if (result.allowed) await this.#wakeAt(Date.now() + windowMs);
+    return result;
+  }
+
+  sessionGet(): string | null {
+    return readSession(this.#store);
+  }
+
+  async sessionSet(json: string, ttlMs: number): Promise<void> {
+    const expiresAt = Date.now() + ttlMs;
+    writeSession(this.#store, json, expiresAt);
+    await this.#wakeAt(expiresAt);
+  }
+
+  async sessionDelete(): Promise<void> {
+    await this.#store.wipe();
+  }
+
+  async enqueueJob(job: JobRecord): Promise<number> {
+    const runAt = insertJob(this.#store, job);
+    await this.#wakeAt(runAt);
+    return runAt;
+  }
+
+  addDeadLetter(letter: DeadLetter): void {
+    addDeadLetter(this.#store, letter);
+  }
+
+  deadLetters(limit: number): DeadLetter[] {
+    return listDeadLetters(this.#store, limit);
+  }
+
+  /** Runs a due job, drops expired sessions and rate-limit hits, and deletes an idle object. */
+  override async alarm(): Promise<void> {
+    const store = this.#store;
+    await runJob(store, this.env, async (letter) => {
+      await deadLetterStub(this.env).addDeadLetter(letter);
+    });
+    readSession(store);
+    sweepRateLimit(store);
+    if (store.isEmpty()) return store.wipe();
+    const next = [jobRunAt(store), sessionExpiresAt(store), rateLimitIdleAt(store)].filter(
+      (t): t is number => t !== null,
+    );
+    if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
+  }
+
+  // Sets the alarm, or moves it earlier; a sooner alarm reschedules itself when it wakes.
+  async #wakeAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}
