@@ -44,13 +44,6 @@ export class StreamRegistry {
     this.#options = options;
   }
 
-  /** Streams that hold a connection (open or in use). */
-  get size(): number {
-    let n = 0;
-    for (const h of this.#handles.values()) if (h.state !== "expired") n++;
-    return n;
-  }
-
   /** Opens a new stream (no baton) or takes the one the baton names, for one HTTP request. */
   acquire(baton: string | null | undefined): Stream {
     if (baton === null || baton === undefined) {
