@@ -28,6 +28,9 @@ export default defineConfig({
         test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
       },
       {
+        test: { name: "cli", include: ["test/cli/**/*.test.ts"], environment: "node" },
+      },
+      {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],

@@ -1,0 +1,109 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { defineCommand } from "../command.ts";
+import { databaseFor, migrate } from "../db/engine.ts";
+import { seed } from "../db/seed.ts";
+import { UsageError } from "../errors.ts";
+import { say, step } from "../progress.ts";
+import { findProject } from "../project.ts";
+import { NIMBUS_ROOT } from "../tools.ts";
+
+const SUBCOMMANDS = ["migrate", "status", "seed", "reset", "sql", "serve"] as const;
+
+/** `db serve`: the framework's local libSQL server, when this checkout has it. */
+async function serve(port: number, file: string): Promise<void> {
+  const entry = join(NIMBUS_ROOT, "src", "nimbus", "db", "server", "index.ts");
+  if (!existsSync(entry))
+    throw new UsageError("This Nimbus has no local libSQL server (src/nimbus/db/server/).");
+  const { startLibsqlServer } = (await import(pathToFileURL(entry).href)) as {
+    startLibsqlServer(options: {
+      port: number;
+      file: string;
+    }): Promise<{ url: string; close(): Promise<void> }>;
+  };
+  const server = await startLibsqlServer({ port, file });
+  say(
+    `libSQL server on ${server.url} (file ${file}). DATABASE_URL=${server.url} points an app at it. Ctrl-C stops it.`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.close();
+}
+
+export const dbCommand = defineCommand({
+  name: "db",
+  summary: "Migrate, inspect, seed, reset or query the database",
+  usage: 'nimbus db <migrate|status|seed|reset|sql "<SQL>"|serve> [options]',
+  description: [
+    "migrate   apply the pending migrations in migrations/",
+    "status    list applied and pending migrations",
+    "seed      run src/seed.sql (the app folder's seed.sql)",
+    "reset     drop every table, migrate, and seed",
+    'sql       run SQL and print the rows: nimbus db sql "SELECT * FROM posts"',
+    "serve     start the local libSQL server (--port, --file)",
+    "",
+    "The database is the local D1 of wrangler.toml's first [[d1_databases]] (Miniflare's SQLite",
+    "under .wrangler/), the Cloudflare one with --remote, or libSQL when DATABASE_URL is set.",
+  ].join("\n"),
+  options: {
+    remote: { type: "boolean", description: "The Cloudflare D1 database instead of the local one" },
+    port: { type: "string", placeholder: "port", description: "serve: TCP port (default 8080)" },
+    file: {
+      type: "string",
+      placeholder: "path",
+      description: "serve: database file (default .nimbus/dev.db)",
+    },
+  },
+  examples: [
+    "npx nimbus db migrate",
+    'npx nimbus db sql "SELECT count(*) FROM posts"',
+    "npx nimbus db reset",
+  ],
+  async run(positionals, flags) {
+    const [sub, ...rest] = positionals;
+    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
+      throw new UsageError(
+        sub ? `Unknown db command "${sub}".` : "db needs a command.",
+        `db commands: ${SUBCOMMANDS.join(", ")}.`,
+      );
+    }
+    if (sub === "serve") {
+      const port = Number(flags.port ?? "8080");
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${flags.port} is not a port number.`);
+      return serve(port, flags.file ?? ".nimbus/dev.db");
+    }
+    const project = findProject();
+    const database = databaseFor(project, { remote: flags.remote === true });
+    switch (sub) {
+      case "migrate":
+        return migrate(database);
+      case "status":
+        return database.status();
+      case "seed":
+        return seed(project, database, true);
+      case "sql": {
+        const statement = rest.join(" ").trim();
+        if (!statement)
+          throw new UsageError(
+            "db sql needs SQL.",
+            'Example: npx nimbus db sql "SELECT * FROM posts LIMIT 5"',
+          );
+        return database.sql(statement);
+      }
+      case "reset": {
+        if (flags.remote)
+          throw new UsageError("db reset works on local databases only; it drops every table.");
+        const dropped = await step(`Dropping the tables of ${database.label}`, () =>
+          database.dropAll(),
+        );
+        if (dropped.length > 0) say(`  dropped ${dropped.join(", ")}`);
+        await migrate(database);
+        return seed(project, database, true);
+      }
+    }
+  },
+});

@@ -1,0 +1,59 @@
+import { defineCommand } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { FIELD_TYPES, MODIFIERS } from "../generate/fields.ts";
+import { generate, KINDS, type Kind } from "../generate/generator.ts";
+import { findProject } from "../project.ts";
+
+export const generateCommand = defineCommand({
+  name: "generate",
+  summary: "Write a scaffold, resource, model, view or migration (alias: g)",
+  usage:
+    "nimbus generate <scaffold|resource|model|view|migration> <Name> [field:type[:modifier]...] [options]",
+  description: [
+    "scaffold   model + migration + resource + views + tests, registered in app.ts",
+    "resource   model + migration + resource (pages built from the model) + tests",
+    "model      model + migration",
+    "view       list, page and form views for an existing model",
+    "migration  <name>: a migration for what changed in the models (--custom: an empty one)",
+    "",
+    `Field types: ${FIELD_TYPES.join(", ")} (string when left out).`,
+    `Modifiers: ${MODIFIERS.join(", ")}. Fields are optional unless required.`,
+    "author:references adds authorId, a foreign key to the Author model's table, indexed.",
+    "",
+    "A file you changed since it was generated is never overwritten: the run stops before writing",
+    "anything, unless --skip keeps your version or --force overwrites it.",
+  ].join("\n"),
+  options: {
+    force: { type: "boolean", short: "f", description: "Overwrite files you changed" },
+    skip: { type: "boolean", short: "s", description: "Keep files you changed, write the rest" },
+    custom: {
+      type: "boolean",
+      description: "generate migration: an empty SQL file to write by hand",
+    },
+  },
+  examples: [
+    "npx nimbus generate scaffold Post title:string:required body:text published:boolean:default=false",
+    "npx nimbus generate model Author name:string:required email:string:unique",
+    "npx nimbus generate scaffold Comment body:text author:references",
+    "npx nimbus generate migration add_slug_to_posts",
+  ],
+  async run(positionals, flags) {
+    const [kind, name, ...fields] = positionals;
+    if (!kind || !(KINDS as readonly string[]).includes(kind)) {
+      throw new UsageError(
+        kind ? `Unknown generator "${kind}".` : "generate needs a generator and a name.",
+        `Generators: ${KINDS.join(", ")}. Example: npx nimbus generate scaffold Post title:string`,
+      );
+    }
+    if (!name)
+      throw new UsageError(
+        `generate ${kind} needs a name.`,
+        `Example: npx nimbus generate ${kind} ${kind === "migration" ? "add_slug_to_posts" : "Post title:string"}`,
+      );
+    const extra = kind === "migration" && flags.custom ? [...fields, "--custom"] : fields;
+    await generate(findProject(), kind as Kind, name, extra, {
+      force: flags.force === true,
+      skip: flags.skip === true,
+    });
+  },
+});

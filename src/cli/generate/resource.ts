@@ -1,0 +1,32 @@
+import type { ModelNames } from "./names.ts";
+import { viewFiles, viewNames } from "./views.ts";
+
+/**
+ * src/resources/posts.ts: the seven REST actions at /posts. With views it names the scaffold's
+ * view files; without, the framework renders pages from the model's fields.
+ */
+export function resourceFile(names: ModelNames, withViews: boolean): string {
+  const lines = [
+    'import { resource } from "nimbus";',
+    `import { ${names.model} } from "../models/${names.file}.ts";`,
+  ];
+  if (!withViews) {
+    lines.push(
+      "",
+      `export const ${names.resourceConst} = resource("/${names.plural}", ${names.model});`,
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  const components = viewNames(names);
+  const files = viewFiles(names);
+  lines.push(`import { ${components.form} } from "../views/${files.form}";`);
+  lines.push(`import { ${components.list} } from "../views/${files.list}";`);
+  lines.push(`import { ${components.page} } from "../views/${files.page}";`);
+  lines.push(
+    "",
+    `export const ${names.resourceConst} = resource("/${names.plural}", ${names.model}, {`,
+    `  views: { index: ${components.list}, show: ${components.page}, form: ${components.form} },`,
+    "});",
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readWranglerToml } from "../project.ts";
+import { NIMBUS_ROOT } from "../tools.ts";
+
+/** The checkout's compatibility date, so a new app runs on the same workerd behaviour as the demo. */
+function compatibilityDate(): string {
+  const { top } = readWranglerToml(readFileSync(join(NIMBUS_ROOT, "wrangler.toml"), "utf8"));
+  return top.compatibility_date ?? "2026-11-01";
+}
+
+export function wranglerToml(name: string): string {
+  return `# ${name}: a Nimbus app as a Worker. \`npm start\` serves it on http://localhost:8787.
+name = "${name}"
+main = "src/worker.ts"
+compatibility_date = "${compatibilityDate()}"
+compatibility_flags = ["nodejs_compat"]
+
+# Development shows stack traces and signs sessions with a built-in secret. Before deploying,
+# set NIMBUS_ENV = "production" and \`npx wrangler secret put SESSION_SECRET\`.
+[vars]
+NIMBUS_ENV = "development"
+
+# Locally a SQLite file under .wrangler/. For Cloudflare, \`npx wrangler d1 create ${name}\`
+# and put the database_id it prints here.
+[[d1_databases]]
+binding = "DB"
+database_name = "${name}"
+database_id = "00000000-0000-0000-0000-000000000000"
+migrations_dir = "migrations"
+`;
+}
+
+export function tsconfig(): string {
+  const config = {
+    compilerOptions: {
+      target: "ES2022",
+      module: "ESNext",
+      moduleResolution: "Bundler",
+      lib: ["ES2023"],
+      types: ["@cloudflare/workers-types", "@cloudflare/vitest-plugin/types", "node"],
+      jsx: "react-jsx",
+      jsxImportSource: "hono/jsx",
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      noImplicitOverride: true,
+      noFallthroughCasesInSwitch: true,
+      allowImportingTsExtensions: true,
+      verbatimModuleSyntax: true,
+      isolatedModules: true,
+      skipLibCheck: true,
+      noEmit: true,
+    },
+    include: ["src", "test", "vitest.config.ts"],
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+export function vitestConfig(): string {
+  return `import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// The app's migrations, applied to the test database by test/setup.ts.
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+    }),
+  ],
+  test: { include: ["test/**/*.test.ts"], setupFiles: ["./test/setup.ts"] },
+});
+`;
+}
+
+export function gitignore(): string {
+  return ["node_modules/", ".wrangler/", "dist/", ".dev.vars", "*.log", ""].join("\n");
+}

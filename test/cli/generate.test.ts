@@ -1,0 +1,210 @@
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CliError, UsageError } from "../../src/cli/errors.ts";
+import { destroy, generate } from "../../src/cli/generate/generator.ts";
+import { readManifest } from "../../src/cli/generate/manifest.ts";
+import { supportFile } from "../../src/cli/generate/support.ts";
+import { type Project, projectAt } from "../../src/cli/project.ts";
+import { tsconfig, vitestConfig, wranglerToml } from "../../src/cli/templates/config.ts";
+import { appFile, journalFile, schemaFile, workerFile } from "../../src/cli/templates/source.ts";
+import { setupFile } from "../../src/cli/templates/tests.ts";
+import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
+
+// Under test/artifacts (ignored by git, tsc and biome), so node_modules resolve from the checkout.
+const ARTIFACTS = join(NIMBUS_ROOT, "test", "artifacts");
+const options = { force: false, skip: false };
+let root: string;
+let project: Project;
+
+function write(path: string, content: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+}
+
+const read = (path: string) => readFileSync(join(root, path), "utf8");
+const exists = (path: string) => existsSync(join(root, path));
+
+/** A tool of the checkout, run on this Node in the test app; its output if it fails. */
+function run(tool: string, args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(NIMBUS_ROOT, "node_modules", ".bin", tool), ...args],
+    {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      timeout: 120_000,
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+beforeAll(() => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  root = mkdtempSync(join(ARTIFACTS, "cli-generate-"));
+  write("package.json", JSON.stringify({ name: "gen", private: true, type: "module" }));
+  write("wrangler.toml", wranglerToml("gen"));
+  write("tsconfig.json", tsconfig());
+  write("vitest.config.ts", vitestConfig());
+  write("src/app.ts", appFile());
+  write("src/worker.ts", workerFile());
+  write("src/models/schema.ts", schemaFile());
+  write("migrations/meta/_journal.json", journalFile());
+  write("test/setup.ts", setupFile());
+  write("test/support/browser.ts", supportFile());
+  mkdirSync(join(root, "node_modules"));
+  symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus"));
+  project = projectAt(root);
+  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("generators in an app", () => {
+  it("refuses a reference to a model that doesn't exist, writing nothing", async () => {
+    await expect(
+      generate(project, "scaffold", "Post", ["author:references"], options),
+    ).rejects.toThrow(/no model Author.*to reference/);
+    expect(exists("src/models/post.ts")).toBe(false);
+  });
+
+  it("writes a model and its migration", { timeout: 60_000 }, async () => {
+    await generate(
+      project,
+      "model",
+      "Author",
+      ["name:string:required", "email:string:unique"],
+      options,
+    );
+    expect(read("src/models/author.ts")).toContain("name: text().notNull(),");
+    expect(read("src/models/schema.ts")).toContain('export { authors } from "./author.ts";');
+    expect(read("migrations/0000_create_authors.sql")).toContain("CREATE TABLE `authors`");
+    expect(readManifest(root).models.Author?.fields).toEqual([
+      "name:string:required",
+      "email:string:unique",
+    ]);
+  });
+
+  it("scaffolds every field type, registered and migrated", { timeout: 60_000 }, async () => {
+    await generate(
+      project,
+      "scaffold",
+      "Post",
+      [
+        "title:string:required",
+        "body:text",
+        "views:integer:default=0",
+        "score:real",
+        "published:boolean:default=false",
+        "published_at:datetime:index",
+        "meta:json",
+        "author:references",
+      ],
+      options,
+    );
+    const model = read("src/models/post.ts");
+    expect(model).toContain('import { authors } from "./author.ts";');
+    expect(model).toContain('publishedAt: integer({ mode: "timestamp_ms" }),');
+    expect(model).toContain('.references(() => authors.id, { onDelete: "cascade" }),');
+    expect(model).toContain(
+      '(t) => [index("posts_published_at").on(t.publishedAt), index("posts_author_id").on(t.authorId)],',
+    );
+    expect(read("src/app.ts")).toContain(".resources(postResource)");
+    const migration = read("migrations/0001_create_posts.sql");
+    expect(migration).toContain(
+      "FOREIGN KEY (`author_id`) REFERENCES `authors`(`id`) ON UPDATE no action ON DELETE cascade",
+    );
+    expect(migration).toContain("CREATE INDEX `posts_author_id` ON `posts` (`author_id`);");
+    expect(read("test/posts.test.ts")).toContain("async function createAuthor()");
+  });
+
+  it("writes code that type-checks and is formatted and linted as biome wants", {
+    timeout: 120_000,
+  }, async () => {
+    await generate(project, "resource", "Tag", ["name:string:required:unique"], options);
+    const tsc = run("tsc", ["-p", "."]);
+    expect(tsc.status, tsc.output).toBe(0);
+    writeFileSync(
+      join(root, "biome.json"),
+      readFileSync(join(NIMBUS_ROOT, "biome.json"), "utf8").replace(/"files":[^}]*},/s, ""),
+    );
+    const biome = run("biome", ["check", "--config-path", root, "src", "test"]);
+    expect(biome.status, biome.output).toBe(0);
+  });
+
+  it("writes tests that pass inside workerd", { timeout: 180_000 }, async () => {
+    const vitest = run("vitest", ["run", "--root", root]);
+    expect(vitest.status, vitest.output.slice(-3000)).toBe(0);
+  });
+
+  it("re-running changes nothing; an edited file stops the run before it writes", {
+    timeout: 60_000,
+  }, async () => {
+    const specs = ["name:string:required:unique"];
+    await generate(project, "resource", "Tag", specs, options);
+    write("src/resources/tags.ts", `${read("src/resources/tags.ts")}// mine\n`);
+    const attempt = generate(project, "resource", "Tag", ["name:string", "slug:string"], options);
+    await expect(attempt).rejects.toThrow(CliError);
+    await expect(attempt).rejects.toThrow(/src\/resources\/tags.ts/);
+    expect(read("src/models/tag.ts")).not.toContain("slug");
+    expect(read("src/resources/tags.ts")).toContain("// mine");
+  });
+
+  it("generate view points an untouched resource at the new views", {
+    timeout: 60_000,
+  }, async () => {
+    await generate(project, "view", "Author", [], options);
+    expect(exists("src/views/author-list.tsx")).toBe(true);
+    expect(exists("src/resources/authors.ts")).toBe(false);
+  });
+
+  it("destroy removes what is untouched, keeps edits and unregisters", {
+    timeout: 60_000,
+  }, async () => {
+    write("src/views/post-form.tsx", `${read("src/views/post-form.tsx")}// mine\n`);
+    await destroy(project, "scaffold", "Post", options);
+    expect(exists("src/models/post.ts")).toBe(false);
+    expect(exists("src/views/post-list.tsx")).toBe(false);
+    expect(exists("src/views/post-form.tsx")).toBe(true);
+    expect(read("src/app.ts")).not.toContain("postResource");
+    expect(read("src/models/schema.ts")).not.toContain("posts");
+    // Tag's migration came after Post's: Post's stays in history, and a new one drops the table.
+    expect(exists("migrations/0001_create_posts.sql")).toBe(true);
+    expect(read("migrations/0003_drop_posts.sql")).toContain("DROP TABLE `posts`");
+    expect(readManifest(root).models.Post).toBeUndefined();
+  });
+
+  it("destroy removes the newest migration with its journal entry", {
+    timeout: 60_000,
+  }, async () => {
+    await generate(project, "model", "Note", ["text:text"], options);
+    expect(exists("migrations/0004_create_notes.sql")).toBe(true);
+    await destroy(project, "model", "Note", options);
+    expect(exists("migrations/0004_create_notes.sql")).toBe(false);
+    expect(exists("migrations/meta/0004_snapshot.json")).toBe(false);
+    expect(read("migrations/meta/_journal.json")).not.toContain("create_notes");
+  });
+
+  it("destroy of something never generated says so", async () => {
+    await expect(destroy(project, "scaffold", "Ghost", options)).rejects.toThrow(
+      /Nothing to destroy/,
+    );
+  });
+
+  it("generate without fields for an unknown model asks for them", async () => {
+    await expect(generate(project, "scaffold", "Comment", [], options)).rejects.toThrow(UsageError);
+  });
+});
