@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 
 const ORIGIN = "http://nimbus.test";
 
-/** A minimal browser against the worker: keeps the session cookie and reads CSRF tokens from forms. */
+/** A minimal browser against the worker: keeps its cookies and reads CSRF tokens from forms. */
 export class Browser {
   cookie = "";
 
@@ -12,8 +12,15 @@ export class Browser {
     const res = await exports.default.fetch(
       new Request(`${ORIGIN}${path}`, { ...init, headers, redirect: "manual" }),
     );
-    const set = res.headers.get("Set-Cookie");
-    if (set) this.cookie = set.split(";")[0] ?? "";
+    // Every cookie is kept, each in its place (the session's and the consistency token's).
+    for (const set of res.headers.getSetCookie()) {
+      const pair = set.split(";")[0] ?? "";
+      const parts = this.cookie ? this.cookie.split("; ") : [];
+      const at = parts.findIndex((c) => c.startsWith(`${pair.slice(0, pair.indexOf("="))}=`));
+      if (at >= 0) parts[at] = pair;
+      else parts.push(pair);
+      this.cookie = parts.join("; ");
+    }
     return res;
   }
 
