@@ -32,6 +32,25 @@ export default defineConfig({
       },
       {
         test: {
+          name: "data",
+          // *.spec.ts: the "unit" project already claims test/unit/**/*.test.ts.
+          include: ["test/unit/data/**/*.spec.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "chaos",
+          include: ["test/chaos/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { secureHeaders } from "hono/secure-headers";
-import { d1 } from "./db/d1.ts";
 import type { DatabaseEngine } from "./db/database.ts";
+import { databaseFromEnv } from "./db/from-env.ts";
 import type { NimbusEnv } from "./env.ts";
 import { type ParsedBody, readBody } from "./http/body.ts";
 import { errorResponse, notFoundResponse } from "./http/error-pages.tsx";
@@ -18,7 +18,7 @@ import { renderPage } from "./view/render.tsx";
 export interface AppOptions {
   /** Shown in the default layout's header and page titles. */
   name?: string;
-  /** Where queries go (default: the D1 binding `DB`). */
+  /** Where queries go (default: libSQL when DATABASE_URL is set, else the D1 binding `DB`). */
   database?: DatabaseEngine;
   /** The page frame around every HTML response. */
   layout?: FC<LayoutProps>;
@@ -51,7 +51,7 @@ export function createApp<Bindings extends object = object>(
   options: AppOptions = {},
 ): NimbusApp<Bindings> {
   const app = new NimbusApp<Bindings>({ getPath: routingPath });
-  const database = options.database ?? d1();
+  const database = options.database ?? databaseFromEnv();
   const layout = options.layout ?? DefaultLayout;
   const limit = options.bodyLimit ?? 1024 * 1024;
   const base = app as unknown as Hono<NimbusEnv>;

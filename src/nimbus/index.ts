@@ -7,8 +7,18 @@ export { and, asc, count, desc, eq, inArray, like, or, sql } from "drizzle-orm";
 // Columns and query helpers, so a model file needs only "nimbus".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";
-export { d1 } from "./db/d1.ts";
+export { CONSISTENCY_COOKIE, CONSISTENCY_HEADER } from "./db/consistency/token.ts";
+export { type D1Options, d1 } from "./db/d1.ts";
 export type { DatabaseEngine, NimbusDatabase } from "./db/database.ts";
+export { type DatabaseEnv, databaseFromEnv } from "./db/from-env.ts";
+export {
+  type LibsqlEngine,
+  type LibsqlNode,
+  type LibsqlOptions,
+  libsql,
+  type RouteEvent,
+  type RouteListener,
+} from "./db/libsql.ts";
 export type { NimbusBindings, NimbusContext, NimbusEnv, NimbusVariables } from "./env.ts";
 export {
   BadRequest,

@@ -1,0 +1,32 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+
+/** The request and response header that carries an API client's consistency token. */
+export const CONSISTENCY_HEADER = "Nimbus-Consistency";
+/** The cookie that carries a browser's consistency token from page to page. */
+export const CONSISTENCY_COOKIE = "nimbus_consistency";
+
+/** How long a browser keeps its token: far longer than any replica lags behind. */
+const COOKIE_MAX_AGE_SECONDS = 24 * 60 * 60;
+
+/** The token the client sent: the header (API clients) wins over the cookie (pages). */
+export function readToken(c: Context): string | undefined {
+  return c.req.header(CONSISTENCY_HEADER) || getCookie(c, CONSISTENCY_COOKIE) || undefined;
+}
+
+/**
+ * Hands the client its token for the next request, on whichever node that lands: always in the
+ * response header, and in a cookie unless the client manages the header itself.
+ */
+export function writeToken(c: Context, token: string): void {
+  c.header(CONSISTENCY_HEADER, token);
+  if (c.req.header(CONSISTENCY_HEADER)) return;
+  if (getCookie(c, CONSISTENCY_COOKIE) === token) return;
+  setCookie(c, CONSISTENCY_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: new URL(c.req.url).protocol === "https:",
+    maxAge: COOKIE_MAX_AGE_SECONDS,
+  });
+}

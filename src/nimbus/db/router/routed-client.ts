@@ -1,0 +1,157 @@
+import type {
+  Client,
+  InArgs,
+  InStatement,
+  Replicated,
+  ResultSet,
+  Transaction,
+  TransactionMode,
+} from "@libsql/client/web";
+import {
+  BUMP_POSITION,
+  missingPositionTable,
+  positionOf,
+  READ_POSITION,
+} from "../consistency/position.ts";
+import type { Cluster } from "./cluster.ts";
+import type { RouteEvent, RouteListener, SkipReason } from "./events.ts";
+import { classifyFailure } from "./failure.ts";
+import { isRead, sqlOf } from "./statement.ts";
+import { PositionedTransaction } from "./transaction.ts";
+
+type BatchItem = InStatement | [string, InArgs?];
+
+function toStatement(item: BatchItem): InStatement {
+  return Array.isArray(item) ? { sql: item[0], args: item[1] ?? [] } : item;
+}
+
+/**
+ * One request's view of a libSQL primary and its replicas, as a @libsql/client `Client` for
+ * drizzle: single reads go to a replica that has caught up with the client's position (else
+ * the primary); writes, mixed batches and transactions go to the primary and advance it.
+ */
+export class RoutedClient implements Client {
+  readonly #cluster: Cluster;
+  readonly #listener: RouteListener | undefined;
+  /** The client's consistency position: every read must see at least this much. */
+  position: number;
+  closed = false;
+  readonly protocol: string;
+
+  constructor(cluster: Cluster, position: number, listener?: RouteListener) {
+    this.#cluster = cluster;
+    this.#listener = listener;
+    this.position = position;
+    this.protocol = cluster.primary.protocol;
+  }
+
+  execute(stmt: InStatement): Promise<ResultSet>;
+  execute(sql: string, args?: InArgs): Promise<ResultSet>;
+  async execute(stmt: InStatement, args?: InArgs): Promise<ResultSet> {
+    const statement: InStatement =
+      typeof stmt === "string" ? { sql: stmt, args: args ?? [] } : stmt;
+    const [result] = isRead(sqlOf(statement))
+      ? await this.#read([statement])
+      : await this.#write([statement]);
+    return result as ResultSet;
+  }
+
+  async batch(stmts: BatchItem[], mode?: TransactionMode): Promise<ResultSet[]> {
+    const statements = stmts.map(toStatement);
+    const reads = mode !== "write" && statements.every((s) => isRead(sqlOf(s)));
+    return reads ? this.#read(statements) : this.#write(statements);
+  }
+
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    await this.#cluster.ready();
+    const results = await this.#cluster.primary.migrate([...stmts, BUMP_POSITION]);
+    this.#advance("write", positionOf(results.pop()));
+    return results;
+  }
+
+  transaction(mode?: TransactionMode): Promise<Transaction>;
+  transaction(): Promise<Transaction>;
+  async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
+    await this.#cluster.ready();
+    const tx = await this.#cluster.primary.transaction(mode);
+    return new PositionedTransaction(tx, (position) => this.#advance("transaction", position));
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    await this.#cluster.ready();
+    await this.#cluster.primary.executeMultiple(sql);
+    this.#advance("write", positionOf(await this.#cluster.primary.execute(BUMP_POSITION)));
+  }
+
+  async sync(): Promise<Replicated> {
+    return undefined;
+  }
+
+  /** The shared clients outlive the request; nothing to release. */
+  close(): void {}
+
+  reconnect(): void {}
+
+  async #read(statements: InStatement[]): Promise<ResultSet[]> {
+    await this.#cluster.ready();
+    const skipped: { url: string; reason: SkipReason }[] = [];
+    for (const replica of this.#cluster.readOrder()) {
+      try {
+        const [head, ...results] = await replica.client.batch(
+          [READ_POSITION, ...statements],
+          "read",
+        );
+        const seen = positionOf(head);
+        if (seen >= this.position) {
+          this.position = seen;
+          this.#emit({ kind: "read", servedBy: replica.url, skipped, position: seen });
+          return results;
+        }
+        skipped.push({ url: replica.url, reason: "behind" });
+      } catch (error) {
+        const reason = classifyFailure(error);
+        skipped.push({ url: replica.url, reason: reason === "node" ? "down" : reason });
+        if (reason === "node") this.#cluster.markDown(replica);
+        // The statement's own error: the primary answers it (it may be ahead in schema).
+        if (reason === "statement") break;
+      }
+    }
+    const [head, ...results] = await this.#onPrimary(() =>
+      this.#cluster.primary.batch([READ_POSITION, ...statements], "read"),
+    );
+    // The primary is the truth, even for a token from the future (a reset database).
+    this.position = positionOf(head);
+    this.#emit({ kind: "read", servedBy: "primary", skipped, position: this.position });
+    return results;
+  }
+
+  async #write(statements: InStatement[]): Promise<ResultSet[]> {
+    await this.#cluster.ready();
+    const results = await this.#onPrimary(() =>
+      this.#cluster.primary.batch([...statements, BUMP_POSITION], "write"),
+    );
+    this.#advance("write", positionOf(results.pop()));
+    return results;
+  }
+
+  /** Runs `call` on the primary, recreating the position table once if it was dropped. */
+  async #onPrimary<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!missingPositionTable(error)) throw error;
+      this.#cluster.reset();
+      await this.#cluster.ready();
+      return call();
+    }
+  }
+
+  #advance(kind: RouteEvent["kind"], position: number): void {
+    this.position = position;
+    this.#emit({ kind, servedBy: "primary", skipped: [], position });
+  }
+
+  #emit(event: RouteEvent): void {
+    this.#listener?.(event);
+  }
+}
