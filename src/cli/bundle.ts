@@ -43,6 +43,8 @@ export async function importBundled<T>(
     format: "esm",
     platform: "node",
     logLevel: "silent",
+    // CommonJS dependencies inside an ES module bundle still call require (for Node's builtins).
+    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
     plugins: [
       {
         name: "cloudflare-stand-ins",

@@ -92,7 +92,10 @@ export const dbCommand = defineCommand({
             "db sql needs SQL.",
             'Example: npx nimbus db sql "SELECT * FROM posts LIMIT 5"',
           );
-        return database.sql(statement);
+        const rows = await database.query<Record<string, unknown>>(statement);
+        if (rows.length === 0) say("(no rows)");
+        else console.table(rows);
+        return;
       }
       case "reset": {
         if (flags.remote)

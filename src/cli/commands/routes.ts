@@ -11,23 +11,27 @@ interface Route {
   path: string;
 }
 
-/** Hono keeps middleware in `routes` too, as method ALL; a route is anything else. */
+/**
+ * The routes as a table. Hono keeps middleware in `routes` too, as method ALL: a route is anything
+ * else. A POST beside a PATCH or DELETE on the same path is how HTML forms reach those (`_method`).
+ */
 export function routeTable(routes: readonly Route[]): string {
-  const seen = new Set<string>();
-  const rows: [string, string][] = [];
+  const rows = new Map<string, Route>();
   for (const route of routes) {
     if (route.method === "ALL") continue;
     const path = route.path.replace(/\{[^}]*\}/g, "");
-    const key = `${route.method} ${path}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    rows.push([route.method, path]);
+    rows.set(`${route.method} ${path}`, { method: route.method, path });
   }
-  const width = Math.max(6, ...rows.map(([method]) => method.length));
-  return [
-    `${"METHOD".padEnd(width)}  PATH`,
-    ...rows.map(([method, path]) => `${method.padEnd(width)}  ${path}`),
-  ].join("\n");
+  const tunnel = (row: Route) =>
+    row.method === "POST" && (rows.has(`PATCH ${row.path}`) || rows.has(`DELETE ${row.path}`));
+  const width = Math.max(6, ...[...rows.values()].map((row) => row.method.length));
+  const pathWidth = Math.max(...[...rows.values()].map((row) => row.path.length));
+  const lines = [`${"METHOD".padEnd(width)}  PATH`];
+  for (const row of rows.values()) {
+    const note = tunnel(row) ? `${" ".repeat(pathWidth - row.path.length)}  (forms: _method=PATCH or DELETE)` : "";
+    lines.push(`${row.method.padEnd(width)}  ${row.path}${note}`);
+  }
+  return lines.join("\n");
 }
 
 export const routesCommand = defineCommand({
@@ -44,7 +48,7 @@ export const routesCommand = defineCommand({
       throw new UsageError(`routes takes no arguments; got ${positionals.join(" ")}.`);
     const project = findProject();
     const { top } = readWranglerToml(readFileSync(project.configPath, "utf8"));
-    const entry = `./${relative(project.root, `${project.root}/${top.main}`)}`;
+    const entry = `./${top.main?.replace(/^\.\//, "")}`;
     const loaded = await step(`Loading ${entry}`, () =>
       importBundled<{ default?: { routes?: Route[] } }>(
         project,

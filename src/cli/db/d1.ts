@@ -1,3 +1,4 @@
+import { CliError } from "../errors.ts";
 import type { Project } from "../project.ts";
 import { runTool } from "../tools.ts";
 import type { DatabaseTarget } from "./engine.ts";
@@ -10,13 +11,12 @@ export function d1(project: Project, remote: boolean): DatabaseTarget {
   const wrangler = (args: string[], inherit = true) =>
     runTool("wrangler", ["d1", ...args, project.binding, where], { cwd: project.root, inherit });
   const query = async <Row>(statement: string): Promise<Row[]> => {
-    const output = await runTool(
-      "wrangler",
-      ["d1", "execute", project.binding, where, "--json", "--command", statement],
-      {
-        cwd: project.root,
-      },
-    );
+    const args = ["d1", "execute", project.binding, where, "--json", "--command", statement];
+    const output = await runTool("wrangler", args, { cwd: project.root }).catch((error: CliError) => {
+      // wrangler reports SQL errors as JSON: show SQLite's message, not the whole output.
+      const text = /"text":\s*"((?:[^"\\]|\\.)*)"/.exec(error.hint ?? "")?.[1];
+      throw text ? new CliError(`SQL error: ${JSON.parse(`"${text}"`)}`) : error;
+    });
     const results = JSON.parse(output.slice(output.indexOf("["))) as { results: Row[] }[];
     return results.flatMap((result) => result.results);
   };
@@ -28,12 +28,6 @@ export function d1(project: Project, remote: boolean): DatabaseTarget {
     },
     status: async () => {
       await wrangler(["migrations", "list"]);
-    },
-    sql: async (statement) => {
-      await runTool("wrangler", ["d1", "execute", project.binding, where, "--command", statement], {
-        cwd: project.root,
-        inherit: true,
-      });
     },
     query,
     runFile: async (path) => {

@@ -11,8 +11,6 @@ export interface DatabaseTarget {
   migrate(): Promise<string[]>;
   /** Prints applied and pending migrations. */
   status(): Promise<void>;
-  /** Runs SQL and prints what it returns. */
-  sql(statement: string): Promise<void>;
   /** Rows of a query, for the CLI's own questions (is a table empty?). */
   query<Row>(statement: string): Promise<Row[]>;
   runFile(path: string): Promise<void>;

@@ -18,7 +18,6 @@ export function libsql(url: string): DatabaseTarget {
     label: `libSQL (${url})`,
     migrate: unsupported,
     status: unsupported,
-    sql: unsupported,
     query: unsupported,
     runFile: unsupported,
     dropAll: unsupported,

@@ -1,0 +1,284 @@
+/**
+ * The acceptance test of the CLI, with real processes and nothing but the npm registry:
+ * nimbus new → npm install → generate scaffold → the app's own dev server over HTTP (HTML and
+ * JSON: create, a validation error, list, edit, delete) → the app's own npm test and tsc.
+ * It measures the seconds from `nimbus new` to the first successful create.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readManifest } from "../../src/cli/generate/manifest.ts";
+import { appFile, schemaFile } from "../../src/cli/templates/source.ts";
+import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
+
+const CLI = join(NIMBUS_ROOT, "src", "cli", "main.ts");
+const SCAFFOLD = ["generate", "scaffold", "Post", "title:string", "body:text", "published:boolean"];
+// No colours: the test reads the app's test summary.
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", NO_COLOR: "1" };
+
+const temp = mkdtempSync(join(tmpdir(), "nimbus-e2e-"));
+const app = join(temp, "blog");
+let server: ChildProcess | undefined;
+
+/** Runs a command to its end; fails with its output if it exits non-zero or outlives `timeoutMs`. */
+function run(file: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${file} ${args.join(" ")} exited ${code}:\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(base: string, log: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/posts.json`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`nimbus dev did not answer within ${timeoutMs} ms:\n${log().slice(-4000)}`);
+}
+
+/** Stops `nimbus dev` and everything in its process group (wrangler, workerd), by pid. */
+async function stopServer(): Promise<void> {
+  const pid = server?.pid;
+  if (!server || pid === undefined) return;
+  const exited = new Promise((resolve) => server?.once("exit", resolve));
+  if (server.exitCode === null) process.kill(-pid, "SIGINT");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  const alive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 40 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 250));
+  const leftover = alive();
+  if (leftover) process.kill(-pid, "SIGKILL");
+  server = undefined;
+  expect(leftover, "processes of nimbus dev outlived it").toBe(false);
+}
+
+/** A browser's side of HTML forms: cookies kept, CSRF token read from the form page. */
+class Browser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly base: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("Accept", "text/html");
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    if (cookie) headers.set("Cookie", cookie);
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: "manual" });
+    for (const set of res.headers.getSetCookie()) {
+      const [pair = ""] = set.split(";");
+      this.cookies.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
+    }
+    return res;
+  }
+
+  async csrfFrom(path: string): Promise<string> {
+    const html = await (await this.request(path)).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (!token) throw new Error(`no CSRF token on ${path}`);
+    return token;
+  }
+
+  submit(path: string, fields: Record<string, string>): Promise<Response> {
+    return this.request(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: this.base },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+}
+
+function api(base: string, path: string, method = "GET", body?: unknown): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+const lines = (path: string) => readFileSync(join(app, path), "utf8").trimEnd().split("\n").length;
+
+afterAll(async () => {
+  await stopServer();
+  rmSync(temp, { recursive: true, force: true });
+}, 120_000);
+
+describe("from an empty folder to a working resource", () => {
+  it("new, generate scaffold, dev server over HTTP in HTML and JSON, the app's own tests", {
+    timeout: 900_000,
+  }, async () => {
+    const started = performance.now();
+    const seconds = () => Number(((performance.now() - started) / 1000).toFixed(1));
+    const timings: Record<string, number> = {};
+
+    await run(process.execPath, [CLI, "new", "blog"], temp, 400_000);
+    timings.newWithInstall = seconds();
+    const nimbus = join(app, "node_modules", ".bin", "nimbus");
+    await run(process.execPath, [nimbus, ...SCAFFOLD], app, 120_000);
+    timings.scaffold = seconds();
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let log = "";
+    server = spawn(process.execPath, [nimbus, "dev", "--port", String(port), "--ip", "127.0.0.1"], {
+      cwd: app,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    server.stdout?.on("data", (chunk: Buffer) => {
+      log += chunk;
+    });
+    server.stderr?.on("data", (chunk: Buffer) => {
+      log += chunk;
+    });
+    await waitForServer(base, () => log, 120_000);
+    timings.serverReady = seconds();
+
+    // JSON: create, a validation error, list, edit, delete.
+    const created = await api(base, "/posts", "POST", {
+      title: "Hello",
+      body: "First post",
+      published: true,
+    });
+    expect(created.status).toBe(201);
+    timings.firstCreate = seconds();
+    const { data: post } = (await created.json()) as { data: { id: number } };
+    const invalid = await api(base, "/posts", "POST", { title: "x".repeat(256) });
+    expect(invalid.status).toBe(422);
+    expect(invalid.headers.get("Content-Type")).toContain("application/problem+json");
+    expect(await invalid.json()).toMatchObject({
+      errors: { title: [expect.stringContaining("255")] },
+    });
+    const list = (await (await api(base, "/posts.json")).json()) as { data: { id: number }[] };
+    expect(list.data.map((row) => row.id)).toContain(post.id);
+    const edited = await api(base, `/posts/${post.id}.json`, "PATCH", { title: "Hello again" });
+    expect(await edited.json()).toMatchObject({ data: { id: post.id, title: "Hello again" } });
+    expect((await api(base, `/posts/${post.id}`, "DELETE")).status).toBe(204);
+    expect((await api(base, `/posts/${post.id}.json`)).status).toBe(404);
+
+    // HTML: the same through the forms, with the session cookie and the CSRF token.
+    const browser = new Browser(base);
+    const _csrf = await browser.csrfFrom("/posts/new");
+    const form = await browser.submit("/posts", {
+      _csrf,
+      title: "From a form",
+      body: "Typed",
+      published: "true",
+    });
+    expect(form.status).toBe(303);
+    const location = form.headers.get("Location") ?? "";
+    expect(location).toMatch(/^\/posts\/\d+$/);
+    const shown = await (await browser.request(location)).text();
+    expect(shown).toContain("Post was created.");
+    expect(shown).toContain("From a form");
+    const refused = await browser.submit("/posts", { _csrf, title: "x".repeat(256), body: "kept" });
+    expect(refused.status).toBe(422);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain("Title must be at most 255 characters");
+    expect(refusedHtml).toContain("kept");
+    const index = await (await browser.request("/posts")).text();
+    expect(index).toContain(`href="${location}"`);
+    expect(await (await browser.request(`${location}/edit`)).text()).toContain(
+      'name="_method" value="PATCH"',
+    );
+    const update = await browser.submit(location, {
+      _csrf,
+      _method: "PATCH",
+      title: "Edited in a form",
+    });
+    expect(update.status).toBe(303);
+    expect(await (await browser.request(location)).text()).toContain("Edited in a form");
+    const removal = await browser.submit(location, { _csrf, _method: "DELETE" });
+    expect(removal.status).toBe(303);
+    expect(removal.headers.get("Location")).toBe("/posts");
+    expect((await browser.request(location)).status).toBe(404);
+
+    await stopServer();
+
+    // The app's own checks: its generated tests inside workerd, and TypeScript.
+    const tests = await run("npm", ["test"], app, 300_000);
+    expect(tests).toMatch(/Tests\s+\S*\s*\d+ passed/);
+    await run(
+      process.execPath,
+      [join(app, "node_modules", ".bin", "tsc"), "-p", "."],
+      app,
+      120_000,
+    );
+    timings.appTestsAndTsc = seconds();
+
+    // What the two commands wrote, against what a user typed (the commands only).
+    const fromNew = [
+      "package.json",
+      "tsconfig.json",
+      "wrangler.toml",
+      "vitest.config.ts",
+      ".gitignore",
+      "README.md",
+      "src/app.ts",
+      "src/worker.ts",
+      "src/seed.sql",
+      "test/setup.ts",
+      "test/app.test.ts",
+      "test/support/browser.ts",
+    ];
+    const generated = Object.keys(readManifest(app).files);
+    const code = generated.filter((path) => !path.endsWith(".json"));
+    const figures = {
+      command: `nimbus new blog && nimbus ${SCAFFOLD.join(" ")} && nimbus dev`,
+      commands: 3,
+      secondsFromNewToFirstCreate: timings.firstCreate,
+      timings,
+      linesWrittenByNew: fromNew.reduce((sum, path) => sum + lines(path), 0),
+      // Its files, and the lines it added to app.ts and models/schema.ts.
+      linesWrittenByScaffold:
+        code.reduce((sum, path) => sum + lines(path), 0) +
+        lines("src/app.ts") -
+        appFile().trimEnd().split("\n").length +
+        lines("src/models/schema.ts") -
+        schemaFile().trimEnd().split("\n").length,
+      scaffoldFiles: code,
+      linesUserWrote: 0,
+    };
+    mkdirSync(join(NIMBUS_ROOT, "test", "artifacts"), { recursive: true });
+    writeFileSync(
+      join(NIMBUS_ROOT, "test", "artifacts", "cli-e2e.json"),
+      `${JSON.stringify(figures, null, 2)}\n`,
+    );
+    console.log(JSON.stringify(figures, null, 2));
+  });
+});
