@@ -57,7 +57,6 @@ it("every acknowledged create survives SIGKILL of the libSQL server", async () =
   server = await start();
   await stream.untilMore(60);
   const { acknowledged, failed } = await stream.stop();
-  engine.dispose();
   await kill9(server);
   server = undefined;
 

@@ -21,17 +21,15 @@ export interface LibsqlOptions {
   replicaTimeoutMs?: number;
   /** A replica that failed is left alone for this long (default 5000 ms). */
   replicaCooldownMs?: number;
-  /** Concurrent HTTP requests per server from one isolate (default 20). */
+  /** Concurrent HTTP requests per server from one request (default 20). */
   concurrency?: number;
   /** Called for every routed call: which node served it, which replicas were passed over. */
   onRoute?: RouteListener;
 }
 
 export interface LibsqlEngine extends DatabaseEngine {
-  /** The shared primary and replica clients of this engine. */
+  /** The primary and replicas of this engine, with the replicas' recent failures. */
   readonly cluster: Cluster;
-  /** Closes every client (tests and scripts; a Worker never needs to). */
-  dispose(): void;
 }
 
 function node(entry: string | LibsqlNode, authToken: string | undefined): LibsqlNode {
@@ -63,11 +61,10 @@ export function libsql(options: LibsqlOptions): LibsqlEngine {
       return drizzle(client, DRIZZLE_CONFIG) as unknown as NimbusDatabase;
     },
     close(c) {
-      const position = requests.get(c)?.position ?? 0;
-      if (position > 0) writeToken(c, String(position));
-    },
-    dispose() {
-      cluster.close();
+      const client = requests.get(c);
+      if (!client) return;
+      client.close();
+      if (client.position > 0) writeToken(c, String(client.position));
     },
   };
 }

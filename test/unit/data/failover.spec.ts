@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
+import { createClient } from "@libsql/client";
 import { afterEach, expect, it } from "vitest";
 import { sql } from "../../../src/nimbus/index.ts";
 import { demoApp } from "./support/app.ts";
@@ -68,8 +69,12 @@ it("a statement error is the primary's to answer, and does not mark the replica 
     c.json(await c.var.db.all(sql`SELECT id FROM fresh`)),
   );
   // A table only the primary has yet: a replica behind in schema must not fail the read.
-  await engine.cluster.primary.execute("CREATE TABLE fresh (id INTEGER PRIMARY KEY)");
-  await engine.cluster.primary.execute("INSERT INTO fresh (id) VALUES (7)");
+  const primary = createClient({ url: cluster.primary.url });
+  await primary.batch([
+    "CREATE TABLE fresh (id INTEGER PRIMARY KEY)",
+    "INSERT INTO fresh (id) VALUES (7)",
+  ]);
+  primary.close();
   const res = await new ApiClient(app).call("GET", "/fresh");
   expect(await res.json()).toEqual([{ id: 7 }]);
   expect(lastRead()).toMatchObject({ servedBy: "primary", skipped: [{ reason: "statement" }] });

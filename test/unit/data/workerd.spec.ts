@@ -93,4 +93,15 @@ describe("libSQL from inside workerd (@libsql/client/web over loopback HTTP)", (
     expect((await json(mf, "GET", `/links/${data.id}`, token)).status).toBe(200);
     expect((await json(mf, "GET", `/links/${data.id}`)).status).toBe(404);
   });
+
+  it("serves many requests at once: no request touches another's I/O", async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const res = await json(mf, "GET", i % 2 ? "/links" : "/links?sort=title");
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+  });
 });

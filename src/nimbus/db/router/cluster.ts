@@ -11,44 +11,54 @@ export interface LibsqlNode {
 export interface ClusterOptions {
   primary: LibsqlNode;
   replicas: readonly LibsqlNode[];
-  /** A replica that has not answered after this long is skipped (default 1000 ms). */
+  /** A replica that has not answered after this long is skipped. */
   replicaTimeoutMs: number;
-  /** A replica that failed is left alone for this long (default 5000 ms). */
+  /** A replica that failed is left alone for this long. */
   replicaCooldownMs: number;
-  /** Concurrent HTTP requests per node from one isolate (@libsql/client's limit, default 20). */
+  /** Concurrent HTTP requests per server from one request's client (@libsql/client's limit). */
   concurrency?: number | undefined;
 }
 
 export interface Replica {
   readonly url: string;
-  readonly client: Client;
+  readonly node: LibsqlNode;
   /** Date.now() until which the replica is skipped after a failure. */
   downUntil: number;
 }
 
-/** The shared clients of one primary and its replicas, kept for the life of an isolate. */
+/**
+ * What one isolate knows about a primary and its replicas: their addresses and which replicas
+ * failed lately. Clients are made per request (`connect`): workerd forbids a request to touch
+ * I/O that another request started, and a shared @libsql/client queues one request's fetches
+ * behind another's. Over HTTP (Hrana v2) a client costs no round trip to make.
+ */
 export class Cluster {
-  readonly primary: Client;
-  readonly primaryUrl: string;
+  readonly primary: LibsqlNode;
   readonly replicas: readonly Replica[];
-  readonly #cooldownMs: number;
+  readonly #options: ClusterOptions;
+  readonly #replicaFetch: (request: Request) => Promise<Response>;
   #next = 0;
-  #ready: Promise<void> | undefined;
+  #prepared = false;
 
   constructor(options: ClusterOptions) {
-    const concurrency = options.concurrency;
-    this.primaryUrl = options.primary.url;
-    this.primary = createClient({ ...options.primary, concurrency });
-    this.replicas = options.replicas.map((node) => ({
-      url: node.url,
-      client: createClient({
-        ...node,
-        concurrency,
-        fetch: withTimeout(options.replicaTimeoutMs),
-      }),
-      downUntil: 0,
-    }));
-    this.#cooldownMs = options.replicaCooldownMs;
+    this.#options = options;
+    this.primary = options.primary;
+    this.replicas = options.replicas.map((node) => ({ url: node.url, node, downUntil: 0 }));
+    this.#replicaFetch = withTimeout(options.replicaTimeoutMs);
+  }
+
+  /** A client of the primary, for one request. */
+  primaryClient(): Client {
+    return createClient({ ...this.primary, concurrency: this.#options.concurrency });
+  }
+
+  /** A client of `replica` that gives up after the replica timeout, for one request. */
+  replicaClient(replica: Replica): Client {
+    return createClient({
+      ...replica.node,
+      concurrency: this.#options.concurrency,
+      fetch: this.#replicaFetch,
+    });
   }
 
   /** Replicas to try for one read: healthy ones, starting at the next in turn. */
@@ -61,31 +71,25 @@ export class Cluster {
   }
 
   markDown(replica: Replica): void {
-    replica.downUntil = Date.now() + this.#cooldownMs;
+    replica.downUntil = Date.now() + this.#options.replicaCooldownMs;
   }
 
-  /** Creates the position table on the primary once per isolate (again after `reset`). */
-  ready(): Promise<void> {
-    this.#ready ??= this.primary.execute(CREATE_POSITION_TABLE).then(
-      () => undefined,
-      (error: unknown) => {
-        this.#ready = undefined;
-        throw new Error(
-          `Nimbus could not prepare the libSQL primary at ${this.primaryUrl}: ${error instanceof Error ? error.message : error}. Check DATABASE_URL and DATABASE_AUTH_TOKEN.`,
-          { cause: error },
-        );
-      },
-    );
-    return this.#ready;
+  /** Creates the position table on the primary, through `primary`, until it once succeeded. */
+  async prepare(primary: Client): Promise<void> {
+    if (this.#prepared) return;
+    try {
+      await primary.execute(CREATE_POSITION_TABLE);
+    } catch (error) {
+      throw new Error(
+        `Nimbus could not prepare the libSQL primary at ${this.primary.url}: ${error instanceof Error ? error.message : error}. Check DATABASE_URL and DATABASE_AUTH_TOKEN.`,
+        { cause: error },
+      );
+    }
+    this.#prepared = true;
   }
 
   /** Forgets that the position table exists (it was dropped, e.g. by a database reset). */
   reset(): void {
-    this.#ready = undefined;
-  }
-
-  close(): void {
-    this.primary.close();
-    for (const replica of this.replicas) replica.client.close();
+    this.#prepared = false;
   }
 }

@@ -13,7 +13,7 @@ import {
   positionOf,
   READ_POSITION,
 } from "../consistency/position.ts";
-import type { Cluster } from "./cluster.ts";
+import type { Cluster, Replica } from "./cluster.ts";
 import type { RouteEvent, RouteListener, SkipReason } from "./events.ts";
 import { classifyFailure } from "./failure.ts";
 import { isRead, sqlOf } from "./statement.ts";
@@ -33,6 +33,7 @@ function toStatement(item: BatchItem): InStatement {
 export class RoutedClient implements Client {
   readonly #cluster: Cluster;
   readonly #listener: RouteListener | undefined;
+  readonly #clients = new Map<Replica | "primary", Client>();
   /** The client's consistency position: every read must see at least this much. */
   position: number;
   closed = false;
@@ -42,7 +43,30 @@ export class RoutedClient implements Client {
     this.#cluster = cluster;
     this.#listener = listener;
     this.position = position;
-    this.protocol = cluster.primary.protocol;
+    this.protocol = "http";
+  }
+
+  /** This request's client of the primary, made on first use. */
+  get #primary(): Client {
+    let client = this.#clients.get("primary");
+    if (!client) {
+      client = this.#cluster.primaryClient();
+      this.#clients.set("primary", client);
+    }
+    return client;
+  }
+
+  #replica(replica: Replica): Client {
+    let client = this.#clients.get(replica);
+    if (!client) {
+      client = this.#cluster.replicaClient(replica);
+      this.#clients.set(replica, client);
+    }
+    return client;
+  }
+
+  #ready(): Promise<void> {
+    return this.#cluster.prepare(this.#primary);
   }
 
   execute(stmt: InStatement): Promise<ResultSet>;
@@ -63,8 +87,8 @@ export class RoutedClient implements Client {
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
-    await this.#cluster.ready();
-    const results = await this.#cluster.primary.migrate([...stmts, BUMP_POSITION]);
+    await this.#ready();
+    const results = await this.#primary.migrate([...stmts, BUMP_POSITION]);
     this.#advance("write", positionOf(results.pop()));
     return results;
   }
@@ -72,32 +96,36 @@ export class RoutedClient implements Client {
   transaction(mode?: TransactionMode): Promise<Transaction>;
   transaction(): Promise<Transaction>;
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
-    await this.#cluster.ready();
-    const tx = await this.#cluster.primary.transaction(mode);
+    await this.#ready();
+    const tx = await this.#primary.transaction(mode);
     return new PositionedTransaction(tx, (position) => this.#advance("transaction", position));
   }
 
   async executeMultiple(sql: string): Promise<void> {
-    await this.#cluster.ready();
-    await this.#cluster.primary.executeMultiple(sql);
-    this.#advance("write", positionOf(await this.#cluster.primary.execute(BUMP_POSITION)));
+    await this.#ready();
+    await this.#primary.executeMultiple(sql);
+    this.#advance("write", positionOf(await this.#primary.execute(BUMP_POSITION)));
   }
 
   async sync(): Promise<Replicated> {
     return undefined;
   }
 
-  /** The shared clients outlive the request; nothing to release. */
-  close(): void {}
+  /** Releases this request's clients (the engine calls it when the request ends). */
+  close(): void {
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+    this.closed = true;
+  }
 
   reconnect(): void {}
 
   async #read(statements: InStatement[]): Promise<ResultSet[]> {
-    await this.#cluster.ready();
+    await this.#ready();
     const skipped: { url: string; reason: SkipReason }[] = [];
     for (const replica of this.#cluster.readOrder()) {
       try {
-        const [head, ...results] = await replica.client.batch(
+        const [head, ...results] = await this.#replica(replica).batch(
           [READ_POSITION, ...statements],
           "read",
         );
@@ -117,7 +145,7 @@ export class RoutedClient implements Client {
       }
     }
     const [head, ...results] = await this.#onPrimary(() =>
-      this.#cluster.primary.batch([READ_POSITION, ...statements], "read"),
+      this.#primary.batch([READ_POSITION, ...statements], "read"),
     );
     // The primary is the truth, even for a token from the future (a reset database).
     this.position = positionOf(head);
@@ -126,9 +154,9 @@ export class RoutedClient implements Client {
   }
 
   async #write(statements: InStatement[]): Promise<ResultSet[]> {
-    await this.#cluster.ready();
+    await this.#ready();
     const results = await this.#onPrimary(() =>
-      this.#cluster.primary.batch([...statements, BUMP_POSITION], "write"),
+      this.#primary.batch([...statements, BUMP_POSITION], "write"),
     );
     this.#advance("write", positionOf(results.pop()));
     return results;
@@ -141,7 +169,7 @@ export class RoutedClient implements Client {
     } catch (error) {
       if (!missingPositionTable(error)) throw error;
       this.#cluster.reset();
-      await this.#cluster.ready();
+      await this.#ready();
       return call();
     }
   }

@@ -55,24 +55,20 @@ export async function startCluster(lags: number[], pollMs = 10): Promise<TestClu
     replicas.push({ server, feed });
   }
   const events: RouteEvent[] = [];
-  const engines: LibsqlEngine[] = [];
   return {
     dir,
     primary,
     replicas,
     events,
     engine(options = {}) {
-      const engine = libsql({
+      return libsql({
         url: primary.url,
         replicas: replicas.map((r) => r.server.url),
         onRoute: (event) => events.push(event),
         ...options,
       });
-      engines.push(engine);
-      return engine;
     },
     async cleanup() {
-      for (const engine of engines) engine.dispose();
       for (const replica of replicas) await replica.feed.stop();
       await Promise.all([primary, ...replicas.map((r) => r.server)].map((s) => s.close()));
       rmSync(dir, { recursive: true, force: true });
