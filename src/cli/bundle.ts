@@ -44,7 +44,9 @@ export async function importBundled<T>(
     platform: "node",
     logLevel: "silent",
     // CommonJS dependencies inside an ES module bundle still call require (for Node's builtins).
-    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+    },
     plugins: [
       {
         name: "cloudflare-stand-ins",

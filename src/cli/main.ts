@@ -84,8 +84,18 @@ async function main(argv: string[]): Promise<void> {
 try {
   await main(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof CliError)) throw error;
-  console.error(`nimbus: ${error.message}`);
-  if (error.hint) console.error(error.hint);
-  process.exitCode = error.exitCode;
+  if (error instanceof CliError) {
+    console.error(`nimbus: ${error.message}`);
+    if (error.hint) console.error(error.hint);
+    process.exitCode = error.exitCode;
+  } else {
+    // Not one we foresaw: say what it was; the stack is for a bug report.
+    console.error(`nimbus: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      process.env.NIMBUS_DEBUG
+        ? (error as Error).stack
+        : "Run with NIMBUS_DEBUG=1 to see where it happened.",
+    );
+    process.exitCode = 1;
+  }
 }

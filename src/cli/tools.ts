@@ -100,7 +100,7 @@ export function startService(
   name: string,
   args: readonly string[],
   cwd: string,
-): { pid: number; exited: Promise<number> } {
+): { pid: number; exited: Promise<number>; stop(): void } {
   const child = spawn(process.execPath, [toolScript(cwd, name), ...args], {
     cwd,
     env: toolEnv(),
@@ -123,10 +123,16 @@ export function startService(
   };
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
+  // A wrapper that dies without passing its signal on (npm, sh) leaves us orphaned: stop then too.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent) forward("SIGTERM");
+  }, 1000);
   const killLeftovers = () => signalGroup("SIGKILL");
   process.on("exit", killLeftovers);
   const exited = new Promise<number>((resolve) => {
     child.on("exit", (code, signal) => {
+      clearInterval(orphaned);
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
       process.off("exit", killLeftovers);
@@ -134,5 +140,5 @@ export function startService(
       resolve(code ?? (signal === "SIGINT" ? 130 : 143));
     });
   });
-  return { pid, exited };
+  return { pid, exited, stop: () => forward("SIGTERM") };
 }

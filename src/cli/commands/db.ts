@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defineCommand } from "../command.ts";
-import { databaseFor, migrate } from "../db/engine.ts";
+import { migrate, withDatabase } from "../db/engine.ts";
 import { seed } from "../db/seed.ts";
 import { UsageError } from "../errors.ts";
 import { say, step } from "../progress.ts";
@@ -77,36 +77,37 @@ export const dbCommand = defineCommand({
       return serve(port, flags.file ?? ".nimbus/dev.db");
     }
     const project = findProject();
-    const database = databaseFor(project, { remote: flags.remote === true });
-    switch (sub) {
-      case "migrate":
-        return migrate(database);
-      case "status":
-        return database.status();
-      case "seed":
-        return seed(project, database, true);
-      case "sql": {
-        const statement = rest.join(" ").trim();
-        if (!statement)
-          throw new UsageError(
-            "db sql needs SQL.",
-            'Example: npx nimbus db sql "SELECT * FROM posts LIMIT 5"',
-          );
-        const rows = await database.query<Record<string, unknown>>(statement);
-        if (rows.length === 0) say("(no rows)");
-        else console.table(rows);
-        return;
-      }
-      case "reset": {
-        if (flags.remote)
-          throw new UsageError("db reset works on local databases only; it drops every table.");
-        const dropped = await step(`Dropping the tables of ${database.label}`, () =>
-          database.dropAll(),
-        );
-        if (dropped.length > 0) say(`  dropped ${dropped.join(", ")}`);
-        await migrate(database);
-        return seed(project, database, true);
-      }
+    if (sub === "reset" && flags.remote)
+      throw new UsageError("db reset works on local databases only: it drops every table.");
+    if (sub === "sql" && rest.join(" ").trim() === "") {
+      throw new UsageError(
+        "db sql needs SQL.",
+        'Example: npx nimbus db sql "SELECT * FROM posts LIMIT 5"',
+      );
     }
+    await withDatabase(project, { remote: flags.remote === true }, async (database) => {
+      switch (sub) {
+        case "migrate":
+          return migrate(database);
+        case "status":
+          return database.status();
+        case "seed":
+          return seed(project, database, true);
+        case "sql": {
+          const rows = await database.query(rest.join(" "));
+          if (rows.length === 0) say("(no rows)");
+          else console.table(rows);
+          return;
+        }
+        case "reset": {
+          const dropped = await step(`Dropping the tables of ${database.label}`, () =>
+            database.dropAll(),
+          );
+          if (dropped.length > 0) say(`  dropped ${dropped.join(", ")}`);
+          await migrate(database);
+          return seed(project, database, true);
+        }
+      }
+    });
   },
 });

@@ -1,11 +1,33 @@
 import { existsSync, watch } from "node:fs";
 import { defineCommand } from "../command.ts";
-import { databaseFor, migrate } from "../db/engine.ts";
+import { migrate, withDatabase } from "../db/engine.ts";
 import { seed } from "../db/seed.ts";
 import { UsageError } from "../errors.ts";
 import { say } from "../progress.ts";
-import { findProject } from "../project.ts";
+import { findProject, type Project } from "../project.ts";
 import { startService } from "../tools.ts";
+
+/** Resolves when a migration file appears or changes (a generator ran while the server was up). */
+function nextMigration(project: Project): { changed: Promise<void>; close(): void } {
+  if (!existsSync(project.migrationsDir)) return { changed: new Promise(() => {}), close() {} };
+  let timer: NodeJS.Timeout | undefined;
+  let watcher: ReturnType<typeof watch> | undefined;
+  const changed = new Promise<void>((resolve) => {
+    watcher = watch(project.migrationsDir, (_event, file) => {
+      if (!file?.endsWith(".sql")) return;
+      clearTimeout(timer);
+      // drizzle-kit writes the SQL, then the snapshot and journal: wait for it to finish.
+      timer = setTimeout(resolve, 1000);
+    });
+  });
+  return {
+    changed,
+    close() {
+      clearTimeout(timer);
+      watcher?.close();
+    },
+  };
+}
 
 export const devCommand = defineCommand({
   name: "dev",
@@ -15,7 +37,7 @@ export const devCommand = defineCommand({
   description: [
     "Applies pending migrations to the local database, seeds it from seed.sql when the tables",
     "the seed fills are empty (or always with --seed), then runs wrangler dev, which reloads on",
-    "every change. New migration files are applied while it runs. Ctrl-C stops it all.",
+    "every code change. A new migration restarts the server with it applied. Ctrl-C stops it all.",
   ].join("\n"),
   options: {
     port: {
@@ -39,29 +61,30 @@ export const devCommand = defineCommand({
     if (!/^\d+$/.test(port) || Number(port) > 65535)
       throw new UsageError(`--port ${port} is not a port number.`);
     const project = findProject();
-    const database = databaseFor(project);
-    await migrate(database);
-    await seed(project, database, flags.seed === true);
-
     const args = ["dev", "--port", port, "--show-interactive-dev-session=false"];
     if (flags.ip) args.push("--ip", flags.ip);
-    const service = startService("wrangler", args, project.root);
-    // Migrations written while the server runs (nimbus generate) are applied as they appear.
-    let pending: NodeJS.Timeout | undefined;
-    const watcher = existsSync(project.migrationsDir)
-      ? watch(project.migrationsDir, (_event, file) => {
-          if (!file?.endsWith(".sql")) return;
-          clearTimeout(pending);
-          pending = setTimeout(() => {
-            migrate(database).catch((error: Error) =>
-              say(`Migrations not applied: ${error.message}`),
-            );
-          }, 500);
-        })
-      : undefined;
-    const code = await service.exited;
-    watcher?.close();
-    clearTimeout(pending);
-    process.exitCode = code;
+    let seedAlways = flags.seed === true;
+    for (;;) {
+      // The database is closed before wrangler dev starts: two workerd must not share its files.
+      await withDatabase(project, {}, async (database) => {
+        await migrate(database);
+        await seed(project, database, seedAlways);
+      });
+      seedAlways = false;
+      const service = startService("wrangler", args, project.root);
+      const migration = nextMigration(project);
+      const outcome = await Promise.race([
+        service.exited,
+        migration.changed.then(() => "migration" as const),
+      ]);
+      migration.close();
+      if (outcome !== "migration") {
+        process.exitCode = outcome;
+        return;
+      }
+      say("A migration changed: restarting with it applied…");
+      service.stop();
+      await service.exited;
+    }
   },
 });

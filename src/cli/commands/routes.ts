@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { relative } from "node:path";
 import { importBundled } from "../bundle.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -28,7 +27,9 @@ export function routeTable(routes: readonly Route[]): string {
   const pathWidth = Math.max(...[...rows.values()].map((row) => row.path.length));
   const lines = [`${"METHOD".padEnd(width)}  PATH`];
   for (const row of rows.values()) {
-    const note = tunnel(row) ? `${" ".repeat(pathWidth - row.path.length)}  (forms: _method=PATCH or DELETE)` : "";
+    const note = tunnel(row)
+      ? `${" ".repeat(pathWidth - row.path.length)}  (forms: _method=PATCH or DELETE)`
+      : "";
     lines.push(`${row.method.padEnd(width)}  ${row.path}${note}`);
   }
   return lines.join("\n");

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { sizeReport } from "../../src/cli/commands/deploy.ts";
+import { routeTable } from "../../src/cli/commands/routes.ts";
+import { seededTables } from "../../src/cli/db/seed.ts";
+import { readWranglerToml } from "../../src/cli/project.ts";
+
+describe("readWranglerToml", () => {
+  it("reads top-level keys, [vars] and the first D1 database", () => {
+    const config = readWranglerToml(`# comment
+name = "blog"
+main = "src/worker.ts"
+compatibility_flags = ["nodejs_compat"]
+
+[vars]
+NIMBUS_ENV = "development"
+
+[[d1_databases]]
+binding = "DB"
+migrations_dir = 'migrations'
+
+[[d1_databases]]
+binding = "OTHER"
+`);
+    expect(config.top).toEqual({ name: "blog", main: "src/worker.ts" });
+    expect(config.vars).toEqual({ NIMBUS_ENV: "development" });
+    expect(config.d1).toEqual({ binding: "DB", migrations_dir: "migrations" });
+  });
+});
+
+describe("routeTable", () => {
+  it("skips middleware, strips param patterns and marks the form tunnel", () => {
+    const table = routeTable([
+      { method: "ALL", path: "/*" },
+      { method: "GET", path: "/posts" },
+      { method: "PATCH", path: "/posts/:id{[0-9]+}" },
+      { method: "POST", path: "/posts/:id{[0-9]+}" },
+      { method: "GET", path: "/posts" },
+    ]);
+    expect(table).toBe(
+      [
+        "METHOD  PATH",
+        "GET     /posts",
+        "PATCH   /posts/:id",
+        "POST    /posts/:id  (forms: _method=PATCH or DELETE)",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("seededTables", () => {
+  it("finds the tables a seed file inserts into, in order", () => {
+    const sql = `-- a comment: INSERT INTO nothing
+INSERT OR IGNORE INTO links (id) VALUES (1);
+insert into "comments" (id) values (1);
+INSERT INTO links (id) VALUES (2);`;
+    expect(seededTables(sql)).toEqual(["links", "comments"]);
+  });
+});
+
+describe("sizeReport", () => {
+  it("compares the gzip size with the Free and Paid limits", () => {
+    expect(sizeReport({ raw: 1024 * 1024, gzip: 240 * 1024 })).toBe(
+      [
+        "Bundle: 1024.0 KiB raw, 240.0 KiB gzip",
+        "  Workers Free limit (3 MB gzip):  7.8% of 3 MB",
+        "  Workers Paid limit (10 MB gzip): 2.3% of 10 MB",
+      ].join("\n"),
+    );
+    expect(sizeReport({ raw: 0, gzip: 4 * 1024 * 1024 })).toContain("133.3% of 3 MB  OVER");
+  });
+});
