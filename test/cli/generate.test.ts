@@ -131,6 +131,14 @@ describe("generators in an app", () => {
     expect(read("test/posts.test.ts")).toContain("async function createAuthor()");
   });
 
+  it("generate view points an untouched resource at the new views", {
+    timeout: 60_000,
+  }, async () => {
+    await generate(project, "view", "Author", [], options);
+    expect(exists("src/views/author-list.tsx")).toBe(true);
+    expect(exists("src/resources/authors.ts")).toBe(false);
+  });
+
   it("writes code that type-checks and is formatted and linted as biome wants", {
     timeout: 120_000,
   }, async () => {
@@ -161,14 +169,6 @@ describe("generators in an app", () => {
     await expect(attempt).rejects.toThrow(/src\/resources\/tags.ts/);
     expect(read("src/models/tag.ts")).not.toContain("slug");
     expect(read("src/resources/tags.ts")).toContain("// mine");
-  });
-
-  it("generate view points an untouched resource at the new views", {
-    timeout: 60_000,
-  }, async () => {
-    await generate(project, "view", "Author", [], options);
-    expect(exists("src/views/author-list.tsx")).toBe(true);
-    expect(exists("src/resources/authors.ts")).toBe(false);
   });
 
   it("destroy removes what is untouched, keeps edits and unregisters", {

@@ -16,6 +16,8 @@ export async function local(
 ): Promise<DatabaseTarget> {
   // Loaded on use: @libsql/client and wrangler are heavy for commands that don't touch data.
   const migrator = await import("../../nimbus/db/migrate/index.ts");
+  // getPlatformProxy's warnings (bindings it can't serve outside wrangler dev) are not ours to show.
+  process.env.WRANGLER_LOG ??= "error";
   const { target, close } = await migrator.openMigrationTarget({
     configPath: project.configPath,
     binding: project.binding,

@@ -53,23 +53,21 @@ export interface Invalid {
 }
 
 export function invalidSample(fields: readonly FieldSpec[]): Invalid {
+  const mandatory = (field: FieldSpec) => field.required && field.default === undefined;
+  const text = (field: FieldSpec) => field.type === "string" || field.type === "text";
+  const blank = fields.find((field) => mandatory(field) && text(field));
+  if (blank) return { field: blank.name, json: '""', form: '""' };
   const long = fields.find((field) => field.type === "string");
-  if (long)
-    return {
-      field: long.name,
-      json: `"x".repeat(${STRING_MAX + 1})`,
-      form: `"x".repeat(${STRING_MAX + 1})`,
-    };
-  const numeric = fields.find(
-    (field) => field.type === "integer" || field.type === "real" || field.type === "references",
+  const tooLong = `"x".repeat(${STRING_MAX + 1})`;
+  if (long) return { field: long.name, json: tooLong, form: tooLong };
+  const missing = fields.find(
+    (field) => mandatory(field) && field.type !== "boolean" && field.type !== "json",
   );
+  if (missing) return { field: missing.name, json: "null", form: '""' };
+  const numeric = fields.find((field) => ["integer", "real", "references"].includes(field.type));
   if (numeric) return { field: numeric.name, json: '"many"', form: '"many"' };
   const date = fields.find((field) => field.type === "datetime");
   if (date) return { field: date.name, json: '"someday"', form: '"someday"' };
-  const required = fields.find(
-    (field) => field.required && field.default === undefined && field.type !== "boolean",
-  );
-  if (required) return { field: required.name, json: "null", form: '""' };
-  // Every remaining field takes any value: a field the model doesn't have is what it refuses.
+  // Every field takes any value: a field the model doesn't have is what it refuses.
   return { field: "notAField", json: '"x"', form: '"x"' };
 }

@@ -70,9 +70,11 @@ function listed(fields: readonly FieldSpec[]): FieldSpec[] {
 }
 
 function importLine(names: readonly string[]): string {
-  const sorted = [...names].sort((a, b) =>
-    a.replace(/^type /, "").localeCompare(b.replace(/^type /, "")),
-  );
+  const plain = (name: string) => name.replace(/^type /, "");
+  // Only types: `import type`, as biome's useImportType wants.
+  if (names.every((name) => name.startsWith("type ")))
+    return `import type { ${names.map(plain).sort().join(", ")} } from "nimbus";`;
+  const sorted = [...names].sort((a, b) => plain(a).localeCompare(plain(b)));
   return `import { ${sorted.join(", ")} } from "nimbus";`;
 }
 
