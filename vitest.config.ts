@@ -18,6 +18,8 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.{ts,tsx}"],
           setupFiles: ["./test/worker/setup.ts"],
+          // A local web server for the demo's fetch-title job (its URL: inject("titleServer")).
+          globalSetup: ["./test/worker/support/title-server.ts"],
         },
       },
       {

@@ -1,8 +1,24 @@
+import { contextStorage } from "hono/context-storage";
 import { createApp } from "nimbus";
+import type { AppBindings } from "./bindings.ts";
+import { linksLive } from "./live/routes.ts";
 import { commentResource, linkResource } from "./resources/links.tsx";
+import { signIn, signInPage } from "./session.tsx";
+import { AppLayout } from "./views/layout.tsx";
+import { voteLimit } from "./votes.ts";
 
-/** The demo: a link board with comments, as pages and as a JSON API. */
-export const app = createApp({ name: "Nimbus Links" })
+/** The demo: a link board with comments and live votes, as pages and as a JSON API. */
+export const app = createApp<AppBindings>({ name: "Nimbus Links", layout: AppLayout });
+
+// The request's context for the layout (the header shows who is signed in).
+app.use(contextStorage());
+// Before the resources, so the limit runs ahead of the vote route's handler.
+app.use("/links/:id/vote", voteLimit);
+
+app
   .resources(linkResource, commentResource)
+  .get("/live/links", linksLive)
+  .get("/session/new", signInPage)
+  .post("/session", signIn)
   .get("/", (c) => c.redirect("/links"))
   .get("/hello", (c) => c.text("Hello from Nimbus!"));

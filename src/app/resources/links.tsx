@@ -1,35 +1,64 @@
 import { asc, eq, resource } from "nimbus";
+import { coord } from "../bindings.ts";
+import { fetchTitle, TITLE_JOB_OPTIONS } from "../jobs/fetch-title.ts";
+import { afterResponse, announce } from "../live/links-room.ts";
 import { Comment, comments } from "../models/comment.ts";
 import { Link } from "../models/link.ts";
 import { LinkList } from "../views/link-list.tsx";
 import { LinkPage } from "../views/link-page.tsx";
+import { castVote, readVotes, returnPath, votesLabel } from "../votes.ts";
 
 export const linkResource = resource("/links", Link, {
   sortable: ["title", "createdAt"],
   filterable: ["url"],
   views: { index: LinkList },
   actions: {
-    // A link's page shows its comments too.
+    // A link's page shows its comments and votes too.
     show: async ({ c, db, record, paths, respond }) => {
-      const thread = await db
-        .select()
-        .from(comments)
-        .where(eq(comments.linkId, record.id))
-        .orderBy(asc(comments.id))
-        .all();
+      const [thread, votes] = await Promise.all([
+        db
+          .select()
+          .from(comments)
+          .where(eq(comments.linkId, record.id))
+          .orderBy(asc(comments.id))
+          .all(),
+        readVotes(c, [record.id]),
+      ]);
+      const total = votes.get(record.id) ?? 0;
       return respond({
         title: record.title,
         html: () => (
           <LinkPage
             link={record}
             comments={thread}
+            votes={total}
             paths={paths}
             csrf={c.var.session.csrfToken()}
           />
         ),
-        json: () => ({ data: { ...record, comments: thread } }),
+        json: () => ({ data: { ...record, votes: total, comments: thread } }),
       });
     },
+  },
+  member: {
+    // POST /links/:id/vote (rate-limited per client in app.ts).
+    vote: {
+      method: "post",
+      handler: async ({ c, record, paths }) => {
+        const votes = await castVote(c, record.id);
+        if (c.var.format === "json") return c.json({ data: { id: record.id, votes } });
+        c.var.session.flash(`Voted for “${record.title}”: ${votesLabel(votes)}.`);
+        return c.redirect(await returnPath(c, paths.show(record.id)), 303);
+      },
+    },
+  },
+  afterCreate: async (link, c) => {
+    await announce(c, { type: "link", id: link.id, title: link.title, url: link.url });
+    if (!link.description) {
+      await afterResponse(c, "enqueue fetch-title", () =>
+        coord(c).enqueue(fetchTitle, { linkId: link.id, url: link.url }, TITLE_JOB_OPTIONS),
+      );
+    }
   },
 });
 

@@ -1,15 +1,17 @@
 import { ButtonTo, Field, Form, formatValue, type ResourcePaths, type RowOf } from "nimbus";
 import type { Comment } from "../models/comment.ts";
 import type { Link } from "../models/link.ts";
+import { Vote } from "./vote-button.tsx";
 
 interface LinkPageProps {
   link: RowOf<typeof Link>;
   comments: RowOf<typeof Comment>[];
+  votes: number;
   paths: ResourcePaths;
   csrf: string;
 }
 
-export function LinkPage({ link, comments, paths, csrf }: LinkPageProps) {
+export function LinkPage({ link, comments, votes, paths, csrf }: LinkPageProps) {
   return (
     <>
       <h1>
@@ -18,9 +20,17 @@ export function LinkPage({ link, comments, paths, csrf }: LinkPageProps) {
         </a>
       </h1>
       {link.description ? <p>{link.description}</p> : null}
-      <p>
-        <small>Submitted {formatValue(link.createdAt)}</small>
-      </p>
+      {/* A div, not a p: a form can't sit inside a paragraph. */}
+      <div class="byline">
+        <Vote
+          linkPath={paths.show(link.id)}
+          title={link.title}
+          votes={votes}
+          back={paths.show(link.id)}
+          csrf={csrf}
+        />{" "}
+        · <small>Submitted {formatValue(link.createdAt)}</small>
+      </div>
       <div class="actions">
         <a href={paths.edit(link.id)}>Edit</a>
         <a href={paths.index}>All links</a>
