@@ -241,6 +241,19 @@ describe("from an empty folder to a working resource", () => {
     );
     timings.appTestsAndTsc = seconds();
 
+    // The other commands, in the app: its routes, its bundle against the limits, its database.
+    const routes = await run(process.execPath, [nimbus, "routes"], app, 60_000);
+    expect(routes).toMatch(/^DELETE\s+\/posts\/:id$/m);
+    const bundle = await run(process.execPath, [nimbus, "deploy", "--dry-run"], app, 120_000);
+    expect(bundle).toMatch(/Workers Free limit \(3 MB gzip\): +\d+\.\d% of 3 MB\n/);
+    const rows = await run(
+      process.execPath,
+      [nimbus, "db", "sql", "SELECT title FROM posts"],
+      app,
+      60_000,
+    );
+    expect(rows).toContain("(no rows)");
+
     // What the two commands wrote, against what a user typed (the commands only).
     const fromNew = [
       "package.json",

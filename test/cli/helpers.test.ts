@@ -1,8 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sizeReport } from "../../src/cli/commands/deploy.ts";
 import { routeTable } from "../../src/cli/commands/routes.ts";
 import { seededTables } from "../../src/cli/db/seed.ts";
 import { readWranglerToml } from "../../src/cli/project.ts";
+import { packageJson } from "../../src/cli/templates/package-json.ts";
+import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
 
 describe("readWranglerToml", () => {
   it("reads top-level keys, [vars] and the first D1 database", () => {
@@ -67,5 +71,41 @@ describe("sizeReport", () => {
       ].join("\n"),
     );
     expect(sizeReport({ raw: 0, gzip: 4 * 1024 * 1024 })).toContain("133.3% of 3 MB  OVER");
+  });
+});
+
+describe("the new app's package.json", () => {
+  it("links this checkout, and hono and drizzle-orm to its copies, with the checkout's tool versions", () => {
+    const pkg = JSON.parse(packageJson("blog", undefined));
+    expect(pkg.dependencies).toEqual({
+      "drizzle-orm": `file:${join(NIMBUS_ROOT, "node_modules", "drizzle-orm")}`,
+      hono: `file:${join(NIMBUS_ROOT, "node_modules", "hono")}`,
+      nimbus: `file:${NIMBUS_ROOT.replace(/\/$/, "")}`,
+    });
+    const wrangler = JSON.parse(
+      readFileSync(join(NIMBUS_ROOT, "node_modules", "wrangler", "package.json"), "utf8"),
+    );
+    expect(pkg.devDependencies.wrangler).toBe(wrangler.version);
+    expect(Object.keys(pkg.devDependencies)).toEqual([
+      "@cloudflare/vitest-plugin",
+      "@cloudflare/workers-types",
+      "@types/node",
+      "drizzle-kit",
+      "node",
+      "typescript",
+      "vitest",
+      "wrangler",
+    ]);
+    expect(pkg.scripts).toMatchObject({ start: "nimbus dev", test: "vitest run" });
+  });
+
+  it("depends on a published nimbus with --nimbus-version, and on nimbus's own ranges", () => {
+    const pkg = JSON.parse(packageJson("blog", "^0.1.0"));
+    const nimbus = JSON.parse(readFileSync(join(NIMBUS_ROOT, "package.json"), "utf8"));
+    expect(pkg.dependencies).toEqual({
+      "drizzle-orm": nimbus.dependencies["drizzle-orm"],
+      hono: nimbus.dependencies.hono,
+      nimbus: "^0.1.0",
+    });
   });
 });
