@@ -1,0 +1,32 @@
+// The deployable bundle, built as `wrangler deploy` would upload it, and its size.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Bundle } from "../targets/target.ts";
+import { runToEnd } from "./processes.ts";
+
+/** Cloudflare's Worker size limits, after compression. */
+export const WORKER_LIMITS_GZIP = { free: 3 * 1024 * 1024, paid: 10 * 1024 * 1024 };
+
+export async function buildBundle(root: string, outdir: string, config: string): Promise<Bundle> {
+  const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
+  const args = [wrangler, "deploy", "--dry-run", "--outdir", outdir, "--config", config];
+  await runToEnd(process.execPath, args, {
+    maxSeconds: 120,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  // Everything wrangler would upload: modules, not source maps or its README.
+  const files = readdirSync(outdir).filter((f) => !f.endsWith(".map") && f !== "README.md");
+  const main = files.find((f) => /\.(m?js)$/.test(f));
+  if (!main) throw new Error(`wrangler left no module in ${outdir}`);
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const file of files) {
+    const path = join(outdir, file);
+    if (!statSync(path).isFile()) continue;
+    const content = readFileSync(path);
+    bytes += content.byteLength;
+    gzipBytes += gzipSync(content).byteLength;
+  }
+  return { config, dir: outdir, main: join(outdir, main), bytes, gzipBytes };
+}

@@ -1,0 +1,154 @@
+// bench/results/latest.md: the figures for people.
+import type { Results } from "./results.ts";
+import { RATIO_GOAL } from "./results.ts";
+
+const MB = 1024 * 1024;
+const fmt = (n: number | null | undefined, unit = "") =>
+  n === null || n === undefined ? "–" : `${n.toLocaleString("en-US")}${unit}`;
+const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+export function markdown(r: Results): string {
+  const { header: h } = r;
+  const s = h.settings;
+  const out: string[] = [];
+  out.push(`# Nimbus benchmark, ${h.date}`);
+  out.push(
+    `Demo measured at ${h.demo.ref} = commit ${h.demo.commit.slice(0, 12)}${h.demo.uncommitted_changes ? " plus uncommitted changes" : ""}.`,
+  );
+  out.push(
+    `Command: \`${h.command}\` (${h.wall_time_s} s). Machine: ${h.machine.nproc} cores (${h.machine.cpu}), ${h.machine.memory_gb} GB, Linux ${h.machine.kernel}; ` +
+      `Node ${h.machine.node.runner_and_workerd_tooling} (runner, wrangler, Miniflare), ${h.machine.node.node_peers} (Node peers); ${h.machine.workerd}; ${h.machine.wrk}. ` +
+      `Load average ${h.machine.load_average_at_start} at start, ${h.machine.load_average_at_end} at end.`,
+  );
+  out.push(
+    `Settings: wrk -t1 -c${s.connections}, ${s.runs} run(s) of ${s.duration_s} s after a ${s.warmup_s} s warm-up per scenario and target, runs interleaved across targets; medians shown. ` +
+      `${s.pinning} ${s.seed_links} links seeded in every target before measuring.`,
+  );
+
+  out.push("## Requests per second and latency");
+  out.push(
+    table(
+      [
+        "scenario",
+        "target",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "runs",
+        "CPU µs/req",
+        "errors",
+        "foreign CPU",
+      ],
+      r.rows.map((row) => [
+        row.scenario,
+        row.target === "nimbus" ? "**nimbus**" : row.target,
+        fmt(row.rps),
+        fmt(row.p50_ms),
+        fmt(row.p99_ms),
+        row.runs,
+        fmt(row.cpu_us_per_req),
+        row.errors,
+        row.max_foreign_cpu === null ? "–" : pct(row.max_foreign_cpu),
+      ]),
+    ),
+  );
+  out.push(
+    "CPU µs/req: CPU time of the serving process (all its threads) per request, the figure least disturbed by other load. errors: non-2xx responses and socket errors over all runs (should be 0). foreign CPU: the largest share of the server's core that other processes on this machine took during a run (noise; above 10 % the row is suspect).",
+  );
+
+  out.push("## Ratios (req/s)");
+  out.push(
+    table(
+      [
+        "scenario",
+        "nimbus / hono-drizzle",
+        `goal ≥ ${RATIO_GOAL}`,
+        "same, by CPU/req",
+        "nimbus / fastify",
+        "raw-workerd req/s",
+        "raw-workerd / fastify",
+        "nimbus / raw-workerd",
+      ],
+      r.ratios.map((x) => [
+        x.scenario,
+        fmt(x.nimbus_vs_hono_drizzle),
+        x.goal_met === null ? "–" : x.goal_met ? "met" : "**missed**",
+        fmt(x.nimbus_vs_hono_drizzle_by_cpu),
+        fmt(x.nimbus_vs_fastify),
+        fmt(x.raw_workerd_rps),
+        fmt(x.raw_workerd_vs_fastify),
+        fmt(x.nimbus_vs_raw_workerd),
+      ]),
+    ),
+  );
+  out.push(
+    "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine.",
+  );
+
+  out.push("## Same work");
+  out.push(
+    table(
+      ["target", "page bytes", "page = nimbus's", "show bytes", "show = nimbus's", "create status"],
+      Object.entries(r.same_work).map(([name, w]) => [
+        name,
+        fmt(w.page.bytes),
+        w.page.same_as_nimbus ? "yes" : "**no**",
+        fmt(w.show.bytes),
+        w.show.same_as_nimbus ? "yes" : "**no**",
+        w.create.status,
+      ]),
+    ),
+  );
+
+  out.push("## Deployable bundle (wrangler deploy --dry-run)");
+  out.push(
+    table(
+      ["bundle", "raw", "gzip", "of 3 MB free limit", "of 10 MB paid limit"],
+      Object.entries(r.bundles).map(([name, b]) => [
+        name,
+        `${(b.bytes / MB).toFixed(2)} MB`,
+        `${(b.gzip_bytes / MB).toFixed(3)} MB`,
+        pct(b.of_free_limit),
+        pct(b.of_paid_limit),
+      ]),
+    ),
+  );
+
+  out.push("## Cold start and memory");
+  out.push(
+    table(
+      ["target", "cold start ms (median)", "samples ms", "RSS idle MB", "RSS after load MB"],
+      Object.entries(r.cold_start).map(([name, c]) => [
+        name,
+        fmt(c.median_ms),
+        c.samples_ms.join(", "),
+        fmt(c.idle_rss_mb),
+        fmt(r.memory_after_load_mb[name as keyof typeof r.memory_after_load_mb]),
+      ]),
+    ),
+  );
+  out.push(
+    "Cold start: from the start of a fresh server process (pinned like the load runs) to its first 200 on /hello. For nimbus and hono-drizzle the clock starts when workerd itself starts under Miniflare (a wrapper notes it), so Miniflare's Node set-up is not counted; their workerd also loads Miniflare's D1 emulation. RSS: the serving process (workerd or node) alone.",
+  );
+
+  out.push("## Targets");
+  out.push(
+    table(
+      ["target", "how it runs"],
+      h.targets.map((t) => [t.name, t.runtime]),
+    ),
+  );
+  if (h.pending_scenarios.length > 0) {
+    out.push(
+      `Not measured yet: ${h.pending_scenarios.map((p) => `${p.name} (${p.pending})`).join("; ")}.`,
+    );
+  }
+  if (r.warnings.length > 0)
+    out.push(`## Warnings\n\n${r.warnings.map((w) => `- ${w}`).join("\n")}`);
+  return `${out.join("\n\n")}\n`;
+}

@@ -1,0 +1,90 @@
+// The shape of bench/results/*.json, and the ratios the issue asks for.
+import type { ColdStart } from "../lib/cold-start.ts";
+import type { Machine } from "../lib/machine.ts";
+import type { Row } from "../lib/measure.ts";
+import type { SameWork } from "../lib/same-work.ts";
+import type { Source } from "../lib/source.ts";
+import { round } from "../lib/stats.ts";
+import type { ScenarioName } from "../scenarios.ts";
+import type { TargetName } from "../targets/target.ts";
+
+/** nimbus / hono-drizzle at or above this is the goal. */
+export const RATIO_GOAL = 0.9;
+
+export interface BundleSize {
+  bytes: number;
+  gzip_bytes: number;
+  /** Share of Cloudflare's limits (3 MB gzip free, 10 MB gzip paid). */
+  of_free_limit: number;
+  of_paid_limit: number;
+}
+
+export interface RatioRow {
+  scenario: ScenarioName;
+  nimbus_rps: number | null;
+  hono_drizzle_rps: number | null;
+  fastify_rps: number | null;
+  raw_workerd_rps: number | null;
+  /** Nimbus's own overhead: same runtime, same database path. Goal >= 0.9. */
+  nimbus_vs_hono_drizzle: number | null;
+  /** The same ratio from server CPU per request (hono-drizzle's / nimbus's): robust to noise. */
+  nimbus_vs_hono_drizzle_by_cpu: number | null;
+  nimbus_vs_fastify: number | null;
+  /** How far the runtime itself is from fastify: the part of nimbus_vs_fastify no framework can win back. */
+  raw_workerd_vs_fastify: number | null;
+  nimbus_vs_raw_workerd: number | null;
+  goal_met: boolean | null;
+}
+
+export interface Results {
+  header: {
+    command: string;
+    date: string;
+    demo: Omit<Source, "dir">;
+    wall_time_s: number;
+    machine: Machine & { load_average_at_end: number };
+    settings: Record<string, unknown>;
+    scenarios: { name: string; describe: string }[];
+    pending_scenarios: { name: string; describe: string; pending: string }[];
+    targets: { name: TargetName; runtime: string; node: string | null }[];
+  };
+  rows: Row[];
+  ratios: RatioRow[];
+  same_work: Partial<Record<TargetName, SameWork>>;
+  bundles: Partial<Record<"nimbus" | "hono-drizzle", BundleSize>>;
+  cold_start: Partial<Record<TargetName, ColdStart>>;
+  memory_after_load_mb: Partial<Record<TargetName, number | null>>;
+  warnings: string[];
+}
+
+function ratio(a: number | null, b: number | null): number | null {
+  return a === null || b === null || b === 0 ? null : round(a / b, 2);
+}
+
+export function ratios(rows: Row[], scenarios: ScenarioName[]): RatioRow[] {
+  const row = (scenario: ScenarioName, target: TargetName) =>
+    rows.find((r) => r.scenario === scenario && r.target === target);
+  const rps = (scenario: ScenarioName, target: TargetName) => row(scenario, target)?.rps ?? null;
+  const cpu = (scenario: ScenarioName, target: TargetName) =>
+    row(scenario, target)?.cpu_us_per_req ?? null;
+  return scenarios.map((scenario) => {
+    const nimbus = rps(scenario, "nimbus");
+    const honoDrizzle = rps(scenario, "hono-drizzle");
+    const fastify = rps(scenario, "fastify");
+    const raw = rps(scenario, "raw-workerd");
+    const vsHonoDrizzle = ratio(nimbus, honoDrizzle);
+    return {
+      scenario,
+      nimbus_rps: nimbus,
+      hono_drizzle_rps: honoDrizzle,
+      fastify_rps: fastify,
+      raw_workerd_rps: raw,
+      nimbus_vs_hono_drizzle: vsHonoDrizzle,
+      nimbus_vs_hono_drizzle_by_cpu: ratio(cpu(scenario, "hono-drizzle"), cpu(scenario, "nimbus")),
+      nimbus_vs_fastify: ratio(nimbus, fastify),
+      raw_workerd_vs_fastify: ratio(raw, fastify),
+      nimbus_vs_raw_workerd: ratio(nimbus, raw),
+      goal_met: vsHonoDrizzle === null ? null : vsHonoDrizzle >= RATIO_GOAL,
+    };
+  });
+}

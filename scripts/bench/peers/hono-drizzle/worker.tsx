@@ -1,0 +1,105 @@
+// What a user would write instead of Nimbus for the benchmarked routes: Hono + drizzle + zod on
+// D1, hand-written, served by workerd exactly like the Nimbus demo.
+import { asc, desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { Hono } from "hono";
+import { html } from "hono/html";
+import { z } from "zod";
+import { HELLO_TEXT, PER_PAGE } from "../shared/styles.mjs";
+import { LinkPage } from "./link-page.tsx";
+import { comments, links } from "./schema.ts";
+
+const LinkInput = z.strictObject({
+  title: z.string().trim().min(1).max(120),
+  url: z
+    .string()
+    .trim()
+    .min(1)
+    .url({ protocol: /^https?$/ })
+    .max(2048),
+  description: z.string().max(1000).nullish(),
+});
+
+type Env = { Bindings: { DB: D1Database } };
+const app = new Hono<Env>();
+
+/** drizzle wraps the driver's error; the constraint's name is in the cause. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.message.includes("UNIQUE constraint failed")) return true;
+  }
+  return false;
+}
+
+const unprocessable = (errors: Record<string, string[]>) => ({
+  title: "Unprocessable Content",
+  status: 422,
+  errors,
+});
+
+app.get("/hello", (c) => c.text(HELLO_TEXT));
+
+app.get("/links", async (c) => {
+  const text = c.req.query("page") ?? "1";
+  const page = Number(text);
+  if (!/^\d+$/.test(text) || page < 1)
+    return c.json({ error: "?page must be a whole number >= 1" }, 400);
+  const rows = await drizzle(c.env.DB)
+    .select()
+    .from(links)
+    .orderBy(desc(links.id))
+    .limit(PER_PAGE + 1)
+    .offset((page - 1) * PER_PAGE)
+    .all();
+  const hasNext = rows.length > PER_PAGE;
+  const view = (
+    <LinkPage links={rows.slice(0, PER_PAGE)} page={page} perPage={PER_PAGE} hasNext={hasNext} />
+  );
+  return c.html(html`<!DOCTYPE html>${view}`);
+});
+
+app.get("/links/:file{[0-9]+\\.json}", async (c) => {
+  const db = drizzle(c.env.DB);
+  const id = Number.parseInt(c.req.param("file"), 10);
+  const link = await db.select().from(links).where(eq(links.id, id)).get();
+  if (!link) return c.json({ error: "not found" }, 404);
+  const thread = await db
+    .select()
+    .from(comments)
+    .where(eq(comments.linkId, link.id))
+    .orderBy(asc(comments.id))
+    .all();
+  return c.json({ data: { ...link, comments: thread } });
+});
+
+app.post("/links.json", async (c) => {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return c.json({ error: "The request body is not valid JSON." }, 400);
+  }
+  const parsed = LinkInput.safeParse(body);
+  if (!parsed.success) {
+    const errors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? "base");
+      errors[field] = [...(errors[field] ?? []), issue.message];
+    }
+    return c.json(unprocessable(errors), 422);
+  }
+  const now = new Date();
+  try {
+    const record = await drizzle(c.env.DB)
+      .insert(links)
+      .values({ ...parsed.data, createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    return c.json({ data: record }, 201, { Location: `/links/${record.id}` });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return c.json(unprocessable({ url: ["has already been taken"] }), 422);
+  }
+});
+
+export default app;

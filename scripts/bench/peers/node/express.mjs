@@ -1,0 +1,52 @@
+// The demo's four benchmarked routes with Express 5 + better-sqlite3, Express's defaults kept.
+import express from "express";
+import { commentJson, linkJson } from "../shared/link-json.mjs";
+import { renderLinkPage } from "../shared/page-html.mjs";
+import { pageNumber } from "../shared/page-query.mjs";
+import { HELLO_TEXT, PER_PAGE } from "../shared/styles.mjs";
+import { isUniqueViolation, openLinks } from "./database.mjs";
+import { fieldErrors, LinkInput, unprocessable } from "./link-input.mjs";
+import { exitWithParent, peerOptions } from "./options.mjs";
+
+const options = peerOptions();
+const db = openLinks(options.dbFile, options.migrationsDir, options.seedCount);
+const app = express();
+
+app.get("/hello", (_req, res) => {
+  res.type("text/plain").send(HELLO_TEXT);
+});
+
+app.get("/links", (req, res) => {
+  const page = pageNumber(req.query.page);
+  if (page === null) return res.status(400).json({ error: "?page must be a whole number >= 1" });
+  const rows = db.listPage.all(PER_PAGE + 1, (page - 1) * PER_PAGE);
+  const hasNext = rows.length > PER_PAGE;
+  res.type("html").send(renderLinkPage(rows.slice(0, PER_PAGE), page, PER_PAGE, hasNext));
+});
+
+app.get("/links/:id.json", (req, res) => {
+  const row = /^\d+$/.test(req.params.id) ? db.linkById.get(Number(req.params.id)) : undefined;
+  if (!row) return res.status(404).json({ error: "not found" });
+  const comments = db.commentsOf.all(row.id).map(commentJson);
+  res.json({ data: { ...linkJson(row), comments } });
+});
+
+app.post("/links.json", express.json(), (req, res) => {
+  const parsed = LinkInput.safeParse(req.body);
+  if (!parsed.success) return res.status(422).json(unprocessable(fieldErrors(parsed.error)));
+  const { title, url, description } = parsed.data;
+  const now = Date.now();
+  try {
+    const row = db.insertLink.get(now, now, title, url, description ?? null);
+    res
+      .status(201)
+      .location(`/links/${row.id}`)
+      .json({ data: linkJson(row) });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    res.status(422).json(unprocessable({ url: ["has already been taken"] }));
+  }
+});
+
+const server = app.listen(options.port, "127.0.0.1");
+exitWithParent(() => server.close(() => process.exit(0)));
