@@ -30,6 +30,20 @@ it("DATABASE_URL and DATABASE_REPLICA_URLS select libSQL; without them the D1 bi
   expect(await d1.text()).toContain('No D1 binding \\"DB\\"');
 });
 
+it("without replicas, reads go straight to the primary and writes still hand out tokens", async () => {
+  const app = demoApp(cluster.engine({ replicas: [] }));
+  const client = new ApiClient(app);
+  const id = await client.createLink("primary-only");
+  const token = Number(client.token);
+  expect(token).toBeGreaterThan(0);
+  expect((await client.call("GET", `/links/${id}`)).status).toBe(200);
+  expect(cluster.events.at(-1)).toMatchObject({
+    servedBy: "primary",
+    skipped: [],
+    position: token,
+  });
+});
+
 it("a duplicate is a 422 with the field's error, and writes nothing", async () => {
   const app = demoApp(cluster.engine());
   const client = new ApiClient(app);

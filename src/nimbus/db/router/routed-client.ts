@@ -121,6 +121,7 @@ export class RoutedClient implements Client {
   reconnect(): void {}
 
   async #read(statements: InStatement[]): Promise<ResultSet[]> {
+    if (this.#cluster.replicas.length === 0) return this.#readPrimaryOnly(statements);
     await this.#ready();
     const skipped: { url: string; reason: SkipReason }[] = [];
     for (const replica of this.#cluster.readOrder()) {
@@ -150,6 +151,17 @@ export class RoutedClient implements Client {
     // The primary is the truth, even for a token from the future (a reset database).
     this.position = positionOf(head);
     this.#emit({ kind: "read", servedBy: "primary", skipped, position: this.position });
+    return results;
+  }
+
+  /** Without replicas every read sees the latest state: no position to check or carry. */
+  async #readPrimaryOnly(statements: InStatement[]): Promise<ResultSet[]> {
+    const [only] = statements;
+    const results =
+      statements.length === 1 && only !== undefined
+        ? [await this.#primary.execute(only)]
+        : await this.#primary.batch(statements, "read");
+    this.#emit({ kind: "read", servedBy: "primary", skipped: [], position: this.position });
     return results;
   }
 
