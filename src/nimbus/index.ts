@@ -3,7 +3,24 @@
  * Everything an app needs comes from here; the demo app imports nothing else of the framework.
  */
 
-export { and, asc, count, desc, eq, inArray, like, or, sql } from "drizzle-orm";
+export {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  like,
+  lt,
+  lte,
+  ne,
+  or,
+  sql,
+} from "drizzle-orm";
 // Columns and query helpers, so a model file needs only "nimbus".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";

@@ -1,9 +1,11 @@
-import { model, table, text } from "nimbus";
+import { integer, model, table, text } from "nimbus";
 
 export const links = table("links", {
   title: text().notNull(),
   url: text().notNull().unique(),
   description: text(),
+  /** Mirror of the link's exact vote counter, so the list reads totals with its one query. */
+  votes: integer().notNull().default(0),
 });
 
 export const Link = model(links, {

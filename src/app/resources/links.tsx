@@ -6,7 +6,7 @@ import { Comment, comments } from "../models/comment.ts";
 import { Link } from "../models/link.ts";
 import { LinkList } from "../views/link-list.tsx";
 import { LinkPage } from "../views/link-page.tsx";
-import { castVote, readVotes, returnPath, votesLabel } from "../votes.ts";
+import { castVote, returnPath, votesLabel } from "../votes.ts";
 
 export const linkResource = resource("/links", Link, {
   sortable: ["title", "createdAt"],
@@ -15,28 +15,24 @@ export const linkResource = resource("/links", Link, {
   actions: {
     // A link's page shows its comments and votes too.
     show: async ({ c, db, record, paths, respond }) => {
-      const [thread, votes] = await Promise.all([
-        db
-          .select()
-          .from(comments)
-          .where(eq(comments.linkId, record.id))
-          .orderBy(asc(comments.id))
-          .all(),
-        readVotes(c, [record.id]),
-      ]);
-      const total = votes.get(record.id) ?? 0;
+      const thread = await db
+        .select()
+        .from(comments)
+        .where(eq(comments.linkId, record.id))
+        .orderBy(asc(comments.id))
+        .all();
       return respond({
         title: record.title,
         html: () => (
           <LinkPage
             link={record}
             comments={thread}
-            votes={total}
+            votes={record.votes}
             paths={paths}
             csrf={c.var.session.csrfToken()}
           />
         ),
-        json: () => ({ data: { ...record, votes: total, comments: thread } }),
+        json: () => ({ data: { ...record, comments: thread } }),
       });
     },
   },

@@ -1,6 +1,5 @@
 import type { IndexViewProps, RowOf } from "nimbus";
 import type { Link } from "../models/link.ts";
-import { readVotes } from "../votes.ts";
 import { LIVE_LIST_SCRIPT } from "./live-list-script.ts";
 import { Vote } from "./vote-button.tsx";
 
@@ -36,15 +35,11 @@ function LinkItem({ link, votes, show, back, csrf }: ItemProps) {
 }
 
 /**
- * The list, newest first, with each link's votes (one counter read per row, in parallel). Its
+ * The list, newest first, with each link's votes (mirrored on the row). Its
  * script keeps the page live through the `links` room: new links appear at the top of the
  * first page and vote totals change as people vote. Without JavaScript it is a plain page.
  */
-export async function LinkList({ c, records, page, paths, csrf }: IndexViewProps<typeof Link>) {
-  const votes = await readVotes(
-    c,
-    records.map((link) => link.id),
-  );
+export function LinkList({ c, records, page, paths, csrf }: IndexViewProps<typeof Link>) {
   const url = new URL(c.req.url);
   const back = `${url.pathname}${url.search}`;
   // New links belong at the top only of the first page in the default order, unfiltered.
@@ -65,7 +60,7 @@ export async function LinkList({ c, records, page, paths, csrf }: IndexViewProps
         {records.map((link) => (
           <LinkItem
             link={link}
-            votes={votes.get(link.id) ?? 0}
+            votes={link.votes}
             show={paths.show(link.id)}
             back={back}
             csrf={csrf}

@@ -111,10 +111,13 @@ export class NimbusRoom extends DurableObject<CoordBindings> {
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    // 1005 (no code given) and 1006 (dropped) may not be sent back; answer those with a normal close,
+    // or the client waits for a close frame that never comes.
+    const reply = code === 1005 || code === 1006 ? 1000 : code;
     try {
-      ws.close(code, reason);
+      ws.close(reply, reason);
     } catch {
-      // Already closed, or a code (1005/1006) that cannot be sent back.
+      // Already closed.
     }
   }
 }
@@ -158,7 +161,14 @@ export function room<T = unknown>(env: CoordBindings, name: string): Room<T> {
       const since = new URL(request.url).searchParams.get("since");
       if (since !== null) url.searchParams.set("since", since);
       for (const tag of options.tags ?? []) url.searchParams.append("tag", tag);
-      return await stub.fetch(new Request(url, { headers: request.headers }));
+      const res = await stub.fetch(new Request(url, { headers: request.headers }));
+      // A Durable Object's response has immutable headers; middleware (security headers,
+      // request ids) adds headers to every response, so hand back a mutable copy.
+      return new Response(res.body, {
+        status: res.status,
+        headers: res.headers,
+        webSocket: res.webSocket,
+      });
     },
     async size(tag) {
       return await stub.size(tag);
