@@ -11,7 +11,7 @@ import { requestLog } from "./log/request-log.ts";
 import { mountResource } from "./resource/resource.ts";
 import type { Resource } from "./resource/types.ts";
 import { csrf } from "./security/csrf.ts";
-import { session } from "./security/session.ts";
+import { type SessionOptions, session } from "./security/session.ts";
 import { DefaultLayout, type LayoutProps } from "./view/layout.tsx";
 import { renderPage } from "./view/render.tsx";
 
@@ -26,6 +26,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Other origins allowed to send unsafe requests (e.g. a separate front end). */
   trustedOrigins?: readonly string[];
+  /** Where session data lives (default: in the signed cookie) and for how long. */
+  sessions?: SessionOptions;
   /** One JSON log line per request (default true). */
   logRequests?: boolean;
 }
@@ -70,7 +72,7 @@ export function createApp<Bindings extends object = object>(
     return next();
   });
   base.use(secureHeaders());
-  base.use(session());
+  base.use(session(options.sessions));
   base.use(csrf({ trustedOrigins: options.trustedOrigins ?? [] }));
   base.use(async (c, next) => {
     c.set("db", await database.open(c));

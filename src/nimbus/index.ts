@@ -24,6 +24,7 @@ export {
 // Columns and query helpers, so a model file needs only "nimbus".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";
+export type { SessionStore } from "./coord/session-store.ts";
 export { CONSISTENCY_COOKIE, CONSISTENCY_HEADER } from "./db/consistency/token.ts";
 export { type D1Options, d1 } from "./db/d1.ts";
 export type { DatabaseEngine, NimbusDatabase } from "./db/database.ts";
@@ -50,6 +51,6 @@ export { table } from "./model/table.ts";
 export { resource } from "./resource/resource.ts";
 export { formatValue } from "./resource/scaffold-views.tsx";
 export type * from "./resource/types.ts";
-export type { Flash, Session } from "./security/session.ts";
+export type { Flash, Session, SessionOptions } from "./security/session.ts";
 export { ButtonTo, Field, type FieldProps, Form, type FormProps, humanize } from "./view/form.tsx";
 export { DefaultLayout, FlashMessage, type LayoutProps } from "./view/layout.tsx";

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
+import type { SessionStore } from "../coord/session-store.ts";
 import type { NimbusEnv } from "../env.ts";
 
 const COOKIE = "nimbus_session";
@@ -16,6 +17,7 @@ type SessionData = Record<string, unknown> & { flash?: Flash; csrf?: string };
 export class Session {
   #data: SessionData;
   #dirty = false;
+  #regenerate = false;
   #flash: Flash | undefined;
 
   constructor(data: SessionData) {
@@ -57,6 +59,19 @@ export class Session {
     return token;
   }
 
+  /**
+   * Starts a new session id keeping the data (server-side sessions): call it when the user's
+   * privileges change, e.g. at sign-in, so an id planted before sign-in is worth nothing after.
+   */
+  regenerate(): void {
+    this.#regenerate = true;
+    this.#dirty = true;
+  }
+
+  get regenerating(): boolean {
+    return this.#regenerate;
+  }
+
   get dirty(): boolean {
     return this.#dirty;
   }
@@ -75,31 +90,57 @@ function sessionSecret(c: Context<NimbusEnv>): string {
   );
 }
 
-async function readSession(c: Context<NimbusEnv>, secret: string): Promise<SessionData> {
-  if (!c.req.header("Cookie")?.includes(COOKIE)) return {};
-  const raw = await getSignedCookie(c, secret, COOKIE);
-  if (!raw) return {};
+const COOKIE_OPTIONS = { path: "/", httpOnly: true, sameSite: "Lax" } as const;
+
+function parseData(json: string | null | undefined): SessionData {
+  if (!json) return {};
   try {
-    const data = JSON.parse(raw);
+    const data = JSON.parse(json);
     return typeof data === "object" && data !== null ? data : {};
   } catch {
     return {};
   }
 }
 
-/** Signed, HttpOnly, SameSite=Lax session cookie; a tampered cookie reads as an empty session. */
-export function session(): MiddlewareHandler<NimbusEnv> {
+async function signedCookie(c: Context<NimbusEnv>, secret: string): Promise<string | undefined> {
+  if (!c.req.header("Cookie")?.includes(COOKIE)) return undefined;
+  return (await getSignedCookie(c, secret, COOKIE)) || undefined;
+}
+
+function writeCookie(c: Context<NimbusEnv>, value: string, secret: string): Promise<void> {
+  const secure = new URL(c.req.url).protocol === "https:";
+  return setSignedCookie(c, COOKIE, value, secret, { ...COOKIE_OPTIONS, secure });
+}
+
+export interface SessionOptions {
+  /**
+   * Keep session data on the server (e.g. `(c) => coordination(c.env).sessions` from
+   * nimbus/coord): the cookie then holds only a signed id. Default: the data is in the cookie.
+   */
+  store?: (c: Context<NimbusEnv>) => SessionStore;
+  /** How long a server-side session lives after its last change (default 14 days). */
+  ttlSeconds?: number;
+}
+
+/**
+ * Signed, HttpOnly, SameSite=Lax session cookie holding the data, or an id of data kept in a
+ * `store`; a tampered cookie reads as an empty session.
+ */
+export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusEnv> {
+  const ttl = options.ttlSeconds ?? 14 * 24 * 60 * 60;
   return async (c, next) => {
     const secret = sessionSecret(c);
-    const current = new Session(await readSession(c, secret));
+    const cookie = await signedCookie(c, secret);
+    const store = options.store?.(c);
+    const data = store ? (cookie ? ((await store.get(cookie)) ?? {}) : {}) : parseData(cookie);
+    const current = new Session(data as SessionData);
     c.set("session", current);
     await next();
     if (!current.dirty) return;
-    await setSignedCookie(c, COOKIE, JSON.stringify(current), secret, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "Lax",
-      secure: new URL(c.req.url).protocol === "https:",
-    });
+    if (!store) return writeCookie(c, JSON.stringify(current), secret);
+    const id = cookie && !current.regenerating ? cookie : crypto.randomUUID();
+    await store.set(id, current.toJSON(), ttl);
+    if (cookie && id !== cookie) await store.delete(cookie);
+    if (id !== cookie) await writeCookie(c, id, secret);
   };
 }
