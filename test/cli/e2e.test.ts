@@ -24,14 +24,25 @@ const app = join(temp, "blog");
 let server: ChildProcess | undefined;
 
 /** Runs a command to its end; fails with its output if it exits non-zero or outlives `timeoutMs`. */
-function run(file: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
+function run(
+  file: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  input?: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, {
+      cwd,
+      env,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
+    child.stdin?.end(input);
     let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk;
     });
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk;
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
@@ -253,6 +264,15 @@ describe("from an empty folder to a working resource", () => {
       60_000,
     );
     expect(rows).toContain("(no rows)");
+    const repl = await run(
+      process.execPath,
+      [nimbus, "console"],
+      app,
+      60_000,
+      "await db.select().from(posts)\n",
+    );
+    expect(repl).toContain("Bound: db, env, Post,");
+    expect(repl).toContain("nimbus> []");
 
     // What the two commands wrote, against what a user typed (the commands only).
     const fromNew = [

@@ -207,4 +207,14 @@ describe("generators in an app", () => {
   it("generate without fields for an unknown model asks for them", async () => {
     await expect(generate(project, "scaffold", "Comment", [], options)).rejects.toThrow(UsageError);
   });
+
+  it("generate migration writes nothing without a change, and an empty file with --custom", {
+    timeout: 60_000,
+  }, async () => {
+    const before = readFileSync(join(root, "migrations/meta/_journal.json"), "utf8");
+    await generate(project, "migration", "nothing_changed", [], options);
+    expect(read("migrations/meta/_journal.json")).toBe(before);
+    await generate(project, "migration", "backfill_titles", [], { ...options, custom: true });
+    expect(read("migrations/meta/_journal.json")).toContain("backfill_titles");
+  });
 });

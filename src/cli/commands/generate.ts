@@ -10,8 +10,10 @@ export const generateCommand = defineCommand({
   usage:
     "nimbus generate <scaffold|resource|model|view|migration> <Name> [field:type[:modifier]...] [options]",
   description: [
-    "scaffold   model + migration + resource + views + tests, registered in app.ts",
-    "resource   model + migration + resource (pages built from the model) + tests",
+    "scaffold   model + migration + resource + views + tests, registered in app.ts; the views",
+    "           are files of yours to edit, typed from the model",
+    "resource   model + migration + resource + tests; its pages come from the framework's",
+    "           scaffold views (fewer files: write your own later with `generate view`)",
     "model      model + migration",
     "view       list, page and form views for an existing model",
     "migration  <name>: a migration for what changed in the models (--custom: an empty one)",
@@ -50,10 +52,10 @@ export const generateCommand = defineCommand({
         `generate ${kind} needs a name.`,
         `Example: npx nimbus generate ${kind} ${kind === "migration" ? "add_slug_to_posts" : "Post title:string"}`,
       );
-    const extra = kind === "migration" && flags.custom ? [...fields, "--custom"] : fields;
-    await generate(findProject(), kind as Kind, name, extra, {
+    await generate(findProject(), kind as Kind, name, fields, {
       force: flags.force === true,
       skip: flags.skip === true,
+      custom: flags.custom === true,
     });
   },
 });

@@ -109,9 +109,10 @@ export async function generate(
   kind: Kind,
   name: string,
   specs: readonly string[],
-  options: WriteOptions,
+  options: WriteOptions & { custom?: boolean },
 ): Promise<void> {
-  if (kind === "migration") return generateMigrationOnly(project, name, specs);
+  if (kind === "migration")
+    return generateMigrationOnly(project, name, specs, options.custom === true);
   const manifest = readManifest(project.root);
   const names = modelNames(name);
   const fields = fieldsFor(manifest, names, specs, kind);
@@ -120,9 +121,11 @@ export async function generate(
   const pieces = PIECES[kind];
   const writer = new Writer(project.root, manifest, options);
   const owner = names.model;
+  // The resource names its views when they are written now or were before.
   const withViews =
     pieces.includes("views") ||
-    (kind === "view" && existsSync(join(project.root, where.views[0] as string)));
+    kind === "view" ||
+    existsSync(join(project.root, where.views[0] as string));
 
   const modelPlan: PlannedFile[] = pieces.includes("model")
     ? [{ path: where.model, content: modelFile(names, fields), piece: "model" }]
@@ -131,7 +134,7 @@ export async function generate(
   if (pieces.includes("views")) rest.push(...viewsPlanned(project, names, fields));
   const resourcePlanned: PlannedFile = {
     path: where.resource,
-    content: resourceFile(names, withViews || kind === "view"),
+    content: resourceFile(names, withViews),
     piece: "resource",
   };
   if (pieces.includes("resource")) rest.push(resourcePlanned);
@@ -153,7 +156,7 @@ export async function generate(
       const journal = journalPath(project);
       writer.remember(journal);
       const created = await generateMigration(project, `create_${names.table}`);
-      for (const file of created) writer.adopt(file, "migration", owner, undefined);
+      for (const file of created) writer.adopt(file, "migration", owner);
       if (created.length === 0)
         report("identical", relative(project.root, project.migrationsDir), "no schema change");
     }
@@ -182,6 +185,7 @@ async function generateMigrationOnly(
   project: Project,
   name: string,
   rest: readonly string[],
+  custom: boolean,
 ): Promise<void> {
   if (!/^[a-z0-9_]+$/.test(name)) {
     throw new UsageError(
@@ -189,13 +193,13 @@ async function generateMigrationOnly(
       "Use lowercase words joined by _, like add_slug_to_posts.",
     );
   }
-  if (rest.length > 0 && !(rest.length === 1 && rest[0] === "--custom")) {
+  if (rest.length > 0) {
     throw new UsageError(
       `generate migration takes a name only; got ${rest.join(" ")}.`,
       "Change the model, then run: npx nimbus generate migration add_slug_to_posts",
     );
   }
-  const created = await generateMigration(project, name, rest[0] === "--custom");
+  const created = await generateMigration(project, name, custom);
   if (created.length === 0)
     say("No schema change: the models match the last migration. Nothing written.");
   for (const file of created) report("create", file);
