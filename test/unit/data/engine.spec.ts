@@ -1,3 +1,4 @@
+import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp, databaseFromEnv, sql } from "../../../src/nimbus/index.ts";
 import { demoApp } from "./support/app.ts";
@@ -97,4 +98,17 @@ it("a token from the future (a reset database, a forged cookie) heals on the pri
   expect(cluster.events.at(-1)?.servedBy).toBe("primary");
   client.token = "not-a-number";
   expect((await client.call("GET", "/links")).status).toBe(200);
+});
+
+it("a dropped position table (a reset database) is made again on the next write", async () => {
+  const app = demoApp(cluster.engine());
+  const client = new ApiClient(app);
+  await client.createLink("before-reset");
+  expect(Number(client.token)).toBeGreaterThan(1);
+  const primary = createClient({ url: cluster.primary.url });
+  await primary.execute("DROP TABLE _nimbus_position");
+  primary.close();
+  const id = await client.createLink("after-reset");
+  expect(client.token).toBe("1");
+  expect((await client.call("GET", `/links/${id}`)).status).toBe(200);
 });

@@ -1,0 +1,130 @@
+/** Writes the data bench's results as JSON and as a Markdown summary beside it. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { LagResult, LatencyResult, MixedResult } from "./libsql.ts";
+import type { PageRun } from "./page.ts";
+import type { Latency } from "./stats.ts";
+
+export interface Results {
+  command: string;
+  date: string;
+  load_average: number[];
+  node: string;
+  cpus: number;
+  cpu_model: string;
+  notes: string[];
+  latency: LatencyResult;
+  replica_lag: LagResult;
+  mixed: MixedResult[];
+  page: PageRun[];
+}
+
+const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+const lat = (name: string, l: Latency) => row([name, l.p50_ms, l.p99_ms, l.mean_ms, l.count]);
+
+/** The self-hosting default, from the figures and from what each path can do beyond one process. */
+function pick(pages: PageRun[]): string {
+  const rps = (path: PageRun["path"]) =>
+    Math.round(pages.find((p) => p.path === path)?.wrk.rps ?? Number.NaN);
+  const fastest = [...pages].sort((a, b) => b.wrk.rps - a.wrk.rps)[0]?.path;
+  return [
+    `libSQL (the local libSQL server on one box, sqld/Turso beyond): ${rps("libsql")} req/s here, ${rps("libsql-replica")} with reads on a replica.`,
+    `It is the only path several stateless workerd nodes can share, and the only one with replicas when self-hosting.`,
+    `D1 through Miniflare (${rps("d1")} req/s) stays the laptop default and Cloudflare's; it is a local emulation, not for serving.`,
+    `SQLite inside one Durable Object (${rps("durable")} req/s${fastest === "durable" ? ", the fastest here" : ""}) lives in one workerd process and serializes every request through one object: a single-node option, not a default.`,
+  ].join(" ");
+}
+
+export function writeReport(base: string, results: Results): void {
+  mkdirSync(dirname(base), { recursive: true });
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const { latency, replica_lag: lag } = results;
+  const md = [
+    "# Nimbus data layer: measurements",
+    "",
+    `Made by \`${results.command}\` on ${results.date} (Node ${results.node}, ${results.cpus} × ${results.cpu_model}, load average ${results.load_average.join(" / ")} at start).`,
+    "",
+    ...results.notes.map((note) => `- ${note}`),
+    "",
+    "## Read latency (20-row page query, one at a time), ms",
+    "",
+    row(["path", "p50", "p99", "mean", "n"]),
+    row(["---", "---:", "---:", "---:", "---:"]),
+    lat("bare @libsql/client → primary", latency.read.raw_primary),
+    lat("Nimbus router → primary (no replica)", latency.read.nimbus_primary),
+    lat("Nimbus router → replica", latency.read.nimbus_replica),
+    "",
+    "## Write latency (one insert, autocommit), ms",
+    "",
+    row(["path", "p50", "p99", "mean", "n"]),
+    row(["---", "---:", "---:", "---:", "---:"]),
+    lat("bare @libsql/client → primary", latency.write.raw_primary),
+    lat("Nimbus router → primary (+ position bump)", latency.write.nimbus_primary),
+    "",
+    `## Replica lag under a write load (${lag.writers} writers, ${lag.writes_per_s} writes/s)`,
+    "",
+    `From a write's acknowledgement to its position showing on the replica: p50 ${lag.lag.p50_ms} ms, p99 ${lag.lag.p99_ms} ms, max ${lag.lag.max_ms} ms (n = ${lag.lag.count}). This is the replica-feed fixture's lag (poll + snapshot copy), not sqld's.`,
+    "",
+    "## Mixed workload through the router (80 % page reads, 20 % inserts)",
+    "",
+    row([
+      "replicas",
+      "in flight",
+      "ops/s",
+      "reads/s",
+      "writes/s",
+      "reads served by replica",
+      "read p50/p99 ms",
+      "write p50/p99 ms",
+      "errors",
+    ]),
+    row(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...results.mixed.map((m) =>
+      row([
+        m.replicas,
+        m.in_flight,
+        m.ops_per_s,
+        m.reads_per_s,
+        m.writes_per_s,
+        `${Math.round(m.served_by_replica * 100)} %`,
+        `${m.read.p50_ms} / ${m.read.p99_ms}`,
+        `${m.write.p50_ms} / ${m.write.p99_ms}`,
+        m.errors,
+      ]),
+    ),
+    "",
+    "## Page scenario on one workerd process (GET /links, 20 rows as HTML, wrk)",
+    "",
+    row([
+      "database path",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "errors",
+      "rows",
+      "GET /hello req/s",
+      "page / hello",
+    ]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...results.page.map((p) =>
+      row([
+        p.describe,
+        Math.round(p.wrk.rps),
+        p.wrk.p50_ms,
+        p.wrk.p99_ms,
+        p.wrk.errors + p.hello.errors,
+        p.rows_on_page,
+        Math.round(p.hello.rps),
+        (p.wrk.rps / p.hello.rps).toFixed(2),
+      ]),
+    ),
+    "",
+    "GET /hello runs on the same process right after the page run (no database): what the framework and this machine allowed at that moment, so `page / hello` is the database path's share of the cost.",
+    "",
+    `For scale (from the issue, same machine class): Fastify + better-sqlite3 ≈ 13k req/s, raw workerd + Durable Object SQLite ≈ 3.5k req/s.`,
+    "",
+    `**Default for self-hosting:** ${pick(results.page)}`,
+    "",
+  ].join("\n");
+  writeFileSync(`${base}.md`, md);
+}

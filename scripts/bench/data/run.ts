@@ -1,0 +1,122 @@
+/**
+ * Nimbus's data-layer benchmark: read latency through primary and replica, write latency, replica
+ * lag under a write load, mixed-workload throughput through the router, and the page scenario on
+ * one workerd process through each database path. Writes bench/results/data-layer.{json,md}.
+ *   node scripts/bench/data/run.ts [--duration 10] [--samples 1000] [--connections 50] [--quick]
+ * The replica is a second local libSQL server fed by the replica-feed TEST FIXTURE (sqld
+ * replication cannot run here), so "replica lag" measures that fixture, not sqld.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { startReplicaFeed } from "../../../src/nimbus/db/server/replica-feed.ts";
+import { stopAllOnExit } from "../lib/processes.ts";
+import { bundle } from "./bundle.ts";
+import { latencies, mixed, replicaLag } from "./libsql.ts";
+import { pageScenario } from "./page.ts";
+import { writeReport } from "./report.ts";
+import { migrateAndSeed, startServer } from "./servers.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    samples: { type: "string", default: "1000" },
+    connections: { type: "string", default: "50" },
+    quick: { type: "boolean", default: false },
+    out: { type: "string", default: "bench/results/data-layer" },
+  },
+});
+const quick = values.quick === true;
+const durationS = quick ? 3 : Number(values.duration);
+const samples = quick ? 200 : Number(values.samples);
+const connections = Number(values.connections);
+const command = `node scripts/bench/data/run.ts ${process.argv.slice(2).join(" ")}`.trim();
+
+stopAllOnExit();
+const work = mkdtempSync(join(tmpdir(), "nimbus-bench-data-"));
+const step = (text: string) => process.stderr.write(`data bench: ${text}\n`);
+const started = {
+  date: new Date().toISOString(),
+  load_average: loadavg().map((v) => Math.round(v * 100) / 100),
+};
+
+// Two cores or more: workerd alone on core 0; wrk and the libSQL servers on core 1 (the database
+// is its own process, as it would be on its own machine). One core: nothing is pinned.
+const cores = cpus().length >= 2 ? { server: 0, load: 1 } : { server: undefined, load: undefined };
+
+try {
+  const migrations = join(ROOT, "migrations");
+  const maxSeconds = 30 * 60;
+  step("starting the primary and the replica (two libSQL server processes)");
+  const primary = await startServer(join(work, "primary.db"), maxSeconds, cores.load);
+  const replica = await startServer(join(work, "replica.db"), maxSeconds, cores.load);
+  await migrateAndSeed(primary.url, migrations, 1000);
+  const feed = startReplicaFeed({ primaryFile: primary.file, replicaFile: replica.file, lagMs: 0 });
+  await feed.syncNow();
+  const topology = { primaryUrl: primary.url, replicaUrl: replica.url };
+
+  step(`read and write latency, ${samples} reads per path, one at a time`);
+  const latency = await latencies(topology, samples);
+  step("replica lag under a write load (4 writers)");
+  const lag = await replicaLag(topology, 4, quick ? 3 : 6);
+  step("mixed workload through the router: primary only, then primary + replica");
+  const mixedRuns = [
+    await mixed(topology, 0, 32, durationS),
+    await mixed(topology, 1, 32, durationS),
+  ];
+  step("bundling the page workers");
+  const bundles = {
+    entry: await bundle(join(import.meta.dirname, "worker/entry.ts"), work, "entry"),
+    durable: await bundle(join(import.meta.dirname, "worker/durable-entry.ts"), work, "durable"),
+  };
+  const pageWork = join(work, "page");
+  mkdirSync(pageWork, { recursive: true });
+  const pages = [];
+  for (const path of ["libsql", "libsql-replica", "d1", "durable"] as const) {
+    step(`page scenario through ${path}: wrk -c${connections} for ${durationS} s`);
+    pages.push(
+      await pageScenario(path, {
+        workDir: pageWork,
+        bundles,
+        migrationsDir: migrations,
+        seedCount: 1000,
+        compatibilityDate: "2026-11-01",
+        connections,
+        durationS,
+        warmupS: quick ? 1 : 3,
+        databaseUrl: primary.url,
+        replicaUrl: replica.url,
+        cores,
+      }),
+    );
+  }
+  await feed.stop();
+  await replica.process.stop();
+  await primary.process.stop();
+
+  const results = {
+    benchmark: "Nimbus data layer",
+    command,
+    ...started,
+    node: process.version,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? "unknown",
+    notes: [
+      cores.server === undefined
+        ? "Everything on one machine over loopback, nothing pinned: servers, workerd, wrk and the Node client share its core."
+        : "Everything on one machine over loopback. Page scenario: workerd (and Miniflare's idle Node host) pinned to core 0; wrk and the libSQL server processes on core 1, so the libSQL path's database work runs off workerd's core (as on its own machine), while D1 and the Durable Object do theirs inside workerd. The Node-side measurements are not pinned.",
+      "The replica is a second libSQL server fed by the replica-feed test fixture (snapshot copies every 25 ms), not sqld replication.",
+      "Nimbus reads add the position check (one extra SELECT in the same read transaction); Nimbus writes add the position bump (same transaction).",
+    ],
+    latency,
+    replica_lag: lag,
+    mixed: mixedRuns,
+    page: pages,
+  };
+  writeReport(resolve(ROOT, values.out as string), results);
+  step(`wrote ${values.out}.json and .md`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
