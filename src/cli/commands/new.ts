@@ -91,7 +91,8 @@ export const newCommand = defineCommand({
         ),
       );
     }
-    const cd = relative(process.cwd(), root) || ".";
+    const folder = relative(process.cwd(), root) || ".";
+    const cd = /[\s'"$]/.test(folder) ? JSON.stringify(folder) : folder;
     say(
       `\nCreated ${name}. Next:\n  cd ${cd}${flags["skip-install"] ? "\n  npm install" : ""}\n  npx nimbus generate scaffold Post title:string body:text published:boolean\n  npm start`,
     );
