@@ -1,0 +1,3 @@
+/** nimbus/testing: helpers for an app's own tests (inside workerd or Node). */
+export { eventually, sleep } from "./eventually.ts";
+export { type FetchTarget, RoomSubscriber } from "./room-subscriber.ts";
