@@ -1,22 +1,22 @@
 /**
  * Serves one bundled Worker through Miniflare's API with every binding its wrangler.toml declares
- * (D1, Durable Objects, vars, ...), as wrangler itself would configure them. Requests go to the
+ * (D1, Durable Objects, vars, ...), as wrangler itself configures them (its options, read by the
+ * runner, arrive in a file). Requests go to the
  * Worker's own workerd socket (unsafeDirectSockets), not through Miniflare's entry worker, so
  * only workerd is on the request path.
  *   node hosts/miniflare-host.ts '<HostSpec as JSON>'
  * Prints one line of JSON, {"url": ...}, once migrated, seeded and listening; stops on SIGTERM or
  * when its stdin closes (the runner died).
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { migrationStatements } from "../lib/migrations.ts";
 import { seedLinks } from "../peers/shared/seed-links.mjs";
 
 export interface HostSpec {
-  /** The wrangler.toml the bindings come from. */
-  wranglerConfig: string;
+  /** wrangler's Miniflare options for the Worker's wrangler.toml, as JSON (lib/bundle.ts). */
+  workerOptionsFile: string;
   /** The module `wrangler deploy --dry-run` wrote. */
   bundle: string;
   /** Vars that replace wrangler.toml's (production mode, a real secret). */
@@ -70,9 +70,9 @@ function bundleModules(main: string) {
 }
 
 function miniflareOptions(spec: HostSpec) {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(spec.wranglerConfig);
-  // wrangler and miniflare declare the same V4 options type in two packages.
-  const { modulesRules: _rules, ...fromWrangler } = workerOptions as unknown as V4WorkerOptions & {
+  const workerOptions: unknown = JSON.parse(readFileSync(spec.workerOptionsFile, "utf8"));
+  // The bundle's modules are listed below, so wrangler's rules for finding them are not needed.
+  const { modulesRules: _rules, ...fromWrangler } = workerOptions as V4WorkerOptions & {
     modulesRules?: unknown;
   };
   const worker: V4WorkerOptions = {

@@ -8,6 +8,12 @@ import { runToEnd } from "./processes.ts";
 /** Cloudflare's Worker size limits, after compression. */
 export const WORKER_LIMITS_GZIP = { free: 3 * 1024 * 1024, paid: 10 * 1024 * 1024 };
 
+/** What wrangler would run the config's Worker with in Miniflare: every binding, compatibility. */
+async function workerOptionsOf(config: string): Promise<Record<string, unknown>> {
+  const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
+  return JSON.parse(JSON.stringify(unstable_getMiniflareWorkerOptions(config).workerOptions));
+}
+
 export async function buildBundle(root: string, outdir: string, config: string): Promise<Bundle> {
   const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
   const args = [wrangler, "deploy", "--dry-run", "--outdir", outdir, "--config", config];
@@ -28,5 +34,6 @@ export async function buildBundle(root: string, outdir: string, config: string):
     bytes += content.byteLength;
     gzipBytes += gzipSync(content).byteLength;
   }
-  return { config, dir: outdir, main: join(outdir, main), bytes, gzipBytes };
+  const workerOptions = await workerOptionsOf(config);
+  return { config, workerOptions, dir: outdir, main: join(outdir, main), bytes, gzipBytes };
 }

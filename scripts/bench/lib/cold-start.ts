@@ -8,6 +8,7 @@ import { start } from "./processes.ts";
 import { median, round } from "./stats.ts";
 
 export interface ColdStart {
+  how: string;
   median_ms: number;
   samples_ms: number[];
   /** Memory of the serving process right after its first answer. */
@@ -22,12 +23,14 @@ export async function measureColdStart(
   samples: number,
 ): Promise<ColdStart> {
   const times: number[] = [];
+  let how = "";
   const memory: number[] = [];
   for (let i = 0; i < samples; i++) {
     const dir = join(ctx.workDir, "cold-start", target.name, String(i));
     mkdirSync(dir, { recursive: true });
     const port = await freePort();
     const cold = target.coldStart(ctx, port, dir);
+    how = cold.how;
     const since = performance.now();
     const p = start(cold.command, cold.args, {
       core: ctx.cores.server,
@@ -53,6 +56,7 @@ export async function measureColdStart(
     }
   }
   return {
+    how,
     median_ms: round(median(times)),
     samples_ms: times.map((t) => round(t)),
     idle_rss_mb: memory.length > 0 ? round(median(memory) / MB) : null,

@@ -122,18 +122,26 @@ export function markdown(r: Results): string {
   out.push("## Cold start and memory");
   out.push(
     table(
-      ["target", "cold start ms (median)", "samples ms", "RSS idle MB", "RSS after load MB"],
+      [
+        "target",
+        "cold start ms (median)",
+        "samples ms",
+        "RSS idle MB",
+        "RSS after load MB",
+        "started as",
+      ],
       Object.entries(r.cold_start).map(([name, c]) => [
         name,
         fmt(c.median_ms),
         c.samples_ms.join(", "),
         fmt(c.idle_rss_mb),
         fmt(r.memory_after_load_mb[name as keyof typeof r.memory_after_load_mb]),
+        c.how,
       ]),
     ),
   );
   out.push(
-    "Cold start: from the start of a fresh server process (pinned like the load runs) to its first 200 on /hello. For nimbus and hono-drizzle the clock starts when workerd itself starts under Miniflare (a wrapper notes it), so Miniflare's Node set-up is not counted; their workerd also loads Miniflare's D1 emulation. RSS: the serving process (workerd or node) alone.",
+    "Cold start: from the start of a fresh server process (pinned like the load runs) to its first 200 on /hello. RSS: the serving process (workerd or node) alone; after load it is the process that served the runs (for nimbus and hono-drizzle, Miniflare's workerd, which also hosts the D1 emulation).",
   );
 
   out.push("## Targets");

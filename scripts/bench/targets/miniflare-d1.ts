@@ -1,10 +1,11 @@
 // nimbus and hono-drizzle: a wrangler bundle on workerd with D1, through Miniflare's API.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HostSpec } from "../hosts/miniflare-host.ts";
 import { freePort } from "../lib/http.ts";
 import { findInTree } from "../lib/proc.ts";
 import { runToEnd, type Started, start } from "../lib/processes.ts";
+import { writeBundleConfig } from "../lib/workerd-config.ts";
 import type { BenchContext, RunningTarget, Target } from "./target.ts";
 
 const HOST = join(import.meta.dirname, "../hosts/miniflare-host.ts");
@@ -35,6 +36,8 @@ function readyUrl(host: Started): Promise<string> {
   });
 }
 
+const varsOf = (ctx: BenchContext, name: Name) => (name === "nimbus" ? ctx.app.productionVars : {});
+
 function hostSpec(
   ctx: BenchContext,
   name: Name,
@@ -44,15 +47,41 @@ function hostSpec(
 ): HostSpec {
   const persistDir = join(dir, "persist");
   mkdirSync(persistDir, { recursive: true });
+  const workerOptionsFile = join(dir, "worker-options.json");
+  writeFileSync(workerOptionsFile, JSON.stringify(ctx.bundles[name].workerOptions));
   return {
-    wranglerConfig: ctx.bundles[name].config,
+    workerOptionsFile,
     bundle: ctx.bundles[name].main,
-    vars: name === "nimbus" ? ctx.app.productionVars : {},
+    vars: varsOf(ctx, name),
     d1Binding: ctx.app.d1Binding,
     persistDir,
     port,
     migrationsDir: seed ? ctx.app.migrationsDir : undefined,
     seedCount: ctx.seedCount,
+  };
+}
+
+/** For bindings a bare config can't give: timed from workerd's own start (noted by a wrapper). */
+function coldStartUnderMiniflare(ctx: BenchContext, name: Name, port: number, dir: string) {
+  const stamp = join(dir, "workerd-started-at");
+  return {
+    how: "workerd started by Miniflare with the Worker's bindings, timed from workerd's own start",
+    command: process.execPath,
+    args: [HOST, JSON.stringify(hostSpec(ctx, name, dir, port, false))],
+    env: {
+      ...process.env,
+      MINIFLARE_WORKERD_PATH: START_TIME_WRAPPER,
+      BENCH_WORKERD: ctx.workerdPath,
+      BENCH_WORKERD_STARTED_AT: stamp,
+    },
+    serving: "workerd",
+    startedAt: () => {
+      try {
+        return Number(readFileSync(stamp, "utf8").trim()) / 1e6;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 
@@ -85,27 +114,25 @@ function miniflareD1Target(name: Name): Target {
       };
       return running;
     },
-    // Timed from workerd's own start (noted by a wrapper), not from Miniflare's Node process.
     coldStart(ctx, port, dir) {
-      const stamp = join(dir, "workerd-started-at");
-      return {
-        command: process.execPath,
-        args: [HOST, JSON.stringify(hostSpec(ctx, name, dir, port, false))],
-        env: {
-          ...process.env,
-          MINIFLARE_WORKERD_PATH: START_TIME_WRAPPER,
-          BENCH_WORKERD: ctx.workerdPath,
-          BENCH_WORKERD_STARTED_AT: stamp,
-        },
-        serving: "workerd",
-        startedAt: () => {
-          try {
-            return Number(readFileSync(stamp, "utf8").trim()) / 1e6;
-          } catch {
-            return undefined;
-          }
-        },
-      };
+      try {
+        const config = writeBundleConfig({
+          dir,
+          name,
+          port,
+          bundle: ctx.bundles[name].main,
+          workerOptions: ctx.bundles[name].workerOptions,
+          vars: varsOf(ctx, name),
+        });
+        return {
+          how: "the bundle on bare workerd (workerd serve) with its vars and Durable Objects; D1 on a stub, since /hello never queries",
+          command: ctx.workerdPath,
+          args: ["serve", config],
+          serving: "workerd",
+        };
+      } catch {
+        return coldStartUnderMiniflare(ctx, name, port, dir);
+      }
     },
   };
 }

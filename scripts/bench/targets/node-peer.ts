@@ -59,6 +59,7 @@ function nodePeer(name: "express" | "fastify" | "hono-node"): Target {
     },
     // The database the load runs left behind: a restarted node opens an existing file.
     coldStart: (ctx, port) => ({
+      how: `node ${ctx.peerNode.version}, opening the database the load runs left`,
       command: ctx.peerNode.path,
       args: args(ctx, name, port),
       serving: "node",

@@ -51,6 +51,7 @@ export const rawWorkerd: Target = {
   },
   coldStart(ctx, port, dir) {
     return {
+      how: "workerd serve, as in the load runs",
       command: ctx.workerdPath,
       args: ["serve", config(ctx, port, dir)],
       serving: "workerd",

@@ -12,6 +12,8 @@ export type TargetName =
 export interface Bundle {
   /** The wrangler.toml it was built from; its bindings are what the bundle runs with. */
   config: string;
+  /** wrangler's Miniflare options for that config (bindings, compatibility), as JSON. */
+  workerOptions: Record<string, unknown>;
   dir: string;
   main: string;
   bytes: number;
@@ -53,6 +55,8 @@ export interface RunningTarget {
 
 /** A fresh process answering /hello on `port`, for cold starts. */
 export interface ColdStartCommand {
+  /** How the process runs, for the results. */
+  how: string;
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;

@@ -8,6 +8,7 @@ export const links = sqliteTable("links", {
   title: text("title").notNull(),
   url: text("url").notNull().unique(),
   description: text("description"),
+  votes: integer("votes").notNull().default(0),
 });
 
 export const comments = sqliteTable("comments", {

@@ -1,13 +1,18 @@
 // What a user would write instead of Nimbus for the benchmarked routes: Hono + drizzle + zod on
-// D1, hand-written, served by workerd exactly like the Nimbus demo.
+// D1, with the demo's live room as a hand-written Durable Object, bundled and served by workerd
+// exactly like the Nimbus demo.
 import { asc, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { getSignedCookie, setSignedCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { z } from "zod";
-import { HELLO_TEXT, PER_PAGE } from "../shared/styles.mjs";
+import { HELLO_TEXT, PER_PAGE, SESSION_SECRET } from "../shared/demo.mjs";
 import { LinkPage } from "./link-page.tsx";
+import type { LinksRoom } from "./room.ts";
 import { comments, links } from "./schema.ts";
+
+export { LinksRoom } from "./room.ts";
 
 const LinkInput = z.strictObject({
   title: z.string().trim().min(1).max(120),
@@ -20,7 +25,11 @@ const LinkInput = z.strictObject({
   description: z.string().max(1000).nullish(),
 });
 
-type Env = { Bindings: { DB: D1Database } };
+type Bindings = {
+  DB: D1Database;
+  ROOM: DurableObjectNamespace<LinksRoom>;
+};
+type Env = { Bindings: Bindings };
 const app = new Hono<Env>();
 
 /** drizzle wraps the driver's error; the constraint's name is in the cause. */
@@ -37,13 +46,32 @@ const unprocessable = (errors: Record<string, string[]>) => ({
   errors,
 });
 
+/** The client's CSRF token from its signed session cookie, set on first visit. */
+async function csrfToken(c: Context<Env>): Promise<string> {
+  const raw = await getSignedCookie(c, SESSION_SECRET, "session");
+  try {
+    const token = raw ? (JSON.parse(raw) as { csrf?: string }).csrf : undefined;
+    if (token) return token;
+  } catch {
+    // A tampered or stale cookie: start a new session.
+  }
+  const token = crypto.randomUUID();
+  await setSignedCookie(c, "session", JSON.stringify({ csrf: token }), SESSION_SECRET, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+  });
+  return token;
+}
+
 app.get("/hello", (c) => c.text(HELLO_TEXT));
 
 app.get("/links", async (c) => {
   const text = c.req.query("page") ?? "1";
   const page = Number(text);
-  if (!/^\d+$/.test(text) || page < 1)
+  if (!/^\d+$/.test(text) || page < 1) {
     return c.json({ error: "?page must be a whole number >= 1" }, 400);
+  }
   const rows = await drizzle(c.env.DB)
     .select()
     .from(links)
@@ -52,8 +80,17 @@ app.get("/links", async (c) => {
     .offset((page - 1) * PER_PAGE)
     .all();
   const hasNext = rows.length > PER_PAGE;
+  const csrf = await csrfToken(c);
+  const url = new URL(c.req.url);
   const view = (
-    <LinkPage links={rows.slice(0, PER_PAGE)} page={page} perPage={PER_PAGE} hasNext={hasNext} />
+    <LinkPage
+      links={rows.slice(0, PER_PAGE)}
+      page={page}
+      perPage={PER_PAGE}
+      hasNext={hasNext}
+      back={`${url.pathname}${url.search}`}
+      csrf={csrf}
+    />
   );
   return c.html(html`<!DOCTYPE html>${view}`);
 });
@@ -95,6 +132,10 @@ app.post("/links.json", async (c) => {
       .values({ ...parsed.data, createdAt: now, updatedAt: now })
       .returning()
       .get();
+    // Tell open lists after the response, as the demo does.
+    const event = { type: "link", id: record.id, title: record.title, url: record.url };
+    const room = c.env.ROOM.get(c.env.ROOM.idFromName("links"));
+    c.executionCtx.waitUntil(room.publish(JSON.stringify(event)));
     return c.json({ data: record }, 201, { Location: `/links/${record.id}` });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -1,12 +1,11 @@
 // better-sqlite3 set up as its docs recommend (WAL), the demo's migrations, the shared seed, and
-// the four statements the scenarios run, prepared once.
+// the statements the scenarios run, prepared once.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { seedLinks } from "../shared/seed-links.mjs";
 
-const LINK_COLUMNS = "id, created_at, updated_at, title, url, description";
-
+const LINK_COLUMNS = "id, created_at, updated_at, title, url, description, votes";
 function migrate(db, migrationsDir) {
   const done = db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'links'")

@@ -1,12 +1,14 @@
 // The demo's four benchmarked routes with Express 5 + better-sqlite3, Express's defaults kept.
 import express from "express";
-import { commentJson, linkJson } from "../shared/link-json.mjs";
+import { HELLO_TEXT, PER_PAGE } from "../shared/demo.mjs";
+import { linkJson, showJson } from "../shared/link-json.mjs";
 import { renderLinkPage } from "../shared/page-html.mjs";
 import { pageNumber } from "../shared/page-query.mjs";
-import { HELLO_TEXT, PER_PAGE } from "../shared/styles.mjs";
 import { isUniqueViolation, openLinks } from "./database.mjs";
 import { fieldErrors, LinkInput, unprocessable } from "./link-input.mjs";
 import { exitWithParent, peerOptions } from "./options.mjs";
+import { publish } from "./room.mjs";
+import { csrfToken } from "./session.mjs";
 
 const options = peerOptions();
 const db = openLinks(options.dbFile, options.migrationsDir, options.seedCount);
@@ -21,14 +23,19 @@ app.get("/links", (req, res) => {
   if (page === null) return res.status(400).json({ error: "?page must be a whole number >= 1" });
   const rows = db.listPage.all(PER_PAGE + 1, (page - 1) * PER_PAGE);
   const hasNext = rows.length > PER_PAGE;
-  res.type("html").send(renderLinkPage(rows.slice(0, PER_PAGE), page, PER_PAGE, hasNext));
+  const session = csrfToken(req.headers.cookie);
+  if (session.setCookie) res.append("Set-Cookie", session.setCookie);
+  const links = rows.slice(0, PER_PAGE);
+  const back = req.originalUrl;
+  res
+    .type("html")
+    .send(renderLinkPage({ links, page, perPage: PER_PAGE, hasNext, back, csrf: session.token }));
 });
 
 app.get("/links/:id.json", (req, res) => {
   const row = /^\d+$/.test(req.params.id) ? db.linkById.get(Number(req.params.id)) : undefined;
   if (!row) return res.status(404).json({ error: "not found" });
-  const comments = db.commentsOf.all(row.id).map(commentJson);
-  res.json({ data: { ...linkJson(row), comments } });
+  res.json(showJson(row, db.commentsOf.all(row.id)));
 });
 
 app.post("/links.json", express.json(), (req, res) => {
@@ -38,6 +45,7 @@ app.post("/links.json", express.json(), (req, res) => {
   const now = Date.now();
   try {
     const row = db.insertLink.get(now, now, title, url, description ?? null);
+    publish({ type: "link", id: row.id, title: row.title, url: row.url });
     res
       .status(201)
       .location(`/links/${row.id}`)

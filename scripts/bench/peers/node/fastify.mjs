@@ -1,13 +1,15 @@
 // The demo's four benchmarked routes with Fastify 5 + better-sqlite3; input checked by a route
 // schema, as Fastify users do, with ajv set to reject (not strip or coerce) like the demo.
 import Fastify from "fastify";
-import { commentJson, linkJson } from "../shared/link-json.mjs";
+import { HELLO_TEXT, PER_PAGE } from "../shared/demo.mjs";
+import { linkJson, showJson } from "../shared/link-json.mjs";
 import { renderLinkPage } from "../shared/page-html.mjs";
 import { pageNumber } from "../shared/page-query.mjs";
-import { HELLO_TEXT, PER_PAGE } from "../shared/styles.mjs";
 import { isUniqueViolation, openLinks } from "./database.mjs";
 import { unprocessable } from "./link-input.mjs";
 import { exitWithParent, peerOptions } from "./options.mjs";
+import { publish } from "./room.mjs";
+import { csrfToken } from "./session.mjs";
 
 const options = peerOptions();
 const db = openLinks(options.dbFile, options.migrationsDir, options.seedCount);
@@ -43,17 +45,24 @@ app.get("/links", async (request, reply) => {
   if (page === null) return reply.status(400).send({ error: "?page must be a whole number >= 1" });
   const rows = db.listPage.all(PER_PAGE + 1, (page - 1) * PER_PAGE);
   const hasNext = rows.length > PER_PAGE;
-  return reply
-    .type("text/html; charset=utf-8")
-    .send(renderLinkPage(rows.slice(0, PER_PAGE), page, PER_PAGE, hasNext));
+  const session = csrfToken(request.headers.cookie);
+  if (session.setCookie) reply.header("set-cookie", session.setCookie);
+  const html = renderLinkPage({
+    links: rows.slice(0, PER_PAGE),
+    page,
+    perPage: PER_PAGE,
+    hasNext,
+    back: request.url,
+    csrf: session.token,
+  });
+  return reply.type("text/html; charset=utf-8").send(html);
 });
 
 app.get("/links/:id.json", async (request, reply) => {
   const { id } = request.params;
   const row = /^\d+$/.test(id) ? db.linkById.get(Number(id)) : undefined;
   if (!row) return reply.status(404).send({ error: "not found" });
-  const comments = db.commentsOf.all(row.id).map(commentJson);
-  return { data: { ...linkJson(row), comments } };
+  return showJson(row, db.commentsOf.all(row.id));
 });
 
 app.post("/links.json", { schema: { body: linkInput } }, async (request, reply) => {
@@ -61,6 +70,7 @@ app.post("/links.json", { schema: { body: linkInput } }, async (request, reply) 
   const now = Date.now();
   try {
     const row = db.insertLink.get(now, now, title.trim(), url.trim(), description ?? null);
+    publish({ type: "link", id: row.id, title: row.title, url: row.url });
     return reply
       .status(201)
       .header("Location", `/links/${row.id}`)

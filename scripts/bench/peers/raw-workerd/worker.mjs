@@ -1,15 +1,20 @@
 // The runtime's floor: a bare fetch handler on workerd, and for the database scenarios one
-// SQLite-backed Durable Object holding the links — the same shape as D1 (a worker in front of
-// SQLite in a Durable Object), without D1's wrapper. No framework, no ORM, no validation library.
+// SQLite-backed Durable Object holding links, comments and the live list's event log — the same
+// shape as D1 (a worker in front of SQLite in a Durable Object) without D1's wrapper, and the
+// demo's room folded into that one object. No framework, no ORM, no library.
 import { DurableObject } from "cloudflare:workers";
-import { commentJson, linkJson } from "../shared/link-json.mjs";
+import { HELLO_TEXT, PER_PAGE } from "../shared/demo.mjs";
+import { linkJson, showJson } from "../shared/link-json.mjs";
 import { renderLinkPage } from "../shared/page-html.mjs";
 import { pageNumber } from "../shared/page-query.mjs";
 import { seedLinks } from "../shared/seed-links.mjs";
-import { HELLO_TEXT, PER_PAGE } from "../shared/styles.mjs";
 import { checkLinkInput } from "./link-input.mjs";
+import { csrfToken } from "./session.mjs";
 
-const LINK_COLUMNS = "id, created_at, updated_at, title, url, description";
+const LINK_COLUMNS = "id, created_at, updated_at, title, url, description, votes";
+const EXTRA_TABLES = `
+CREATE TABLE room_log (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);`;
+const ROOM_BACKLOG = 1000;
 
 export class LinkStore extends DurableObject {
   constructor(ctx, env) {
@@ -24,7 +29,7 @@ export class LinkStore extends DurableObject {
       .toArray().length;
     if (migrated) return;
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec(env.SCHEMA);
+      this.sql.exec(env.SCHEMA + EXTRA_TABLES);
       for (const r of seedLinks(env.SEED_COUNT)) {
         this.sql.exec(
           "INSERT INTO links (id, title, url, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -57,24 +62,39 @@ export class LinkStore extends DurableObject {
     return { link, comments };
   }
 
-  /** The new row, or null when the url is taken. */
+  /** The new row, or null when the url is taken; the live list's log records it in the same write. */
   createLink({ title, url, description }) {
     const now = Date.now();
     try {
-      return this.sql
-        .exec(
-          `INSERT INTO links (created_at, updated_at, title, url, description) VALUES (?, ?, ?, ?, ?) RETURNING ${LINK_COLUMNS}`,
-          now,
-          now,
-          title,
-          url,
-          description,
-        )
-        .one();
+      return this.ctx.storage.transactionSync(() => {
+        const row = this.sql
+          .exec(
+            `INSERT INTO links (created_at, updated_at, title, url, description) VALUES (?, ?, ?, ?, ?) RETURNING ${LINK_COLUMNS}`,
+            now,
+            now,
+            title,
+            url,
+            description,
+          )
+          .one();
+        this.#announce({ type: "link", id: row.id, title: row.title, url: row.url });
+        return row;
+      });
     } catch (error) {
       if (String(error).includes("UNIQUE constraint failed")) return null;
       throw error;
     }
+  }
+
+  /** What the demo's room does on publish: log the event (bounded), send it to subscribers. */
+  #announce(event) {
+    const data = JSON.stringify(event);
+    const { seq } = this.sql
+      .exec("INSERT INTO room_log (data) VALUES (?) RETURNING seq", data)
+      .one();
+    this.sql.exec("DELETE FROM room_log WHERE seq <= ?", seq - ROOM_BACKLOG);
+    const frame = `{"type":"message","seq":${seq},"data":${data}}`;
+    for (const socket of this.ctx.getWebSockets()) socket.send(frame);
   }
 }
 
@@ -82,20 +102,31 @@ const SHOW = /^\/links\/(\d+)\.json$/;
 const json = (data, status = 200, headers = {}) => Response.json(data, { status, headers });
 const store = (env) => env.LINKS.get(env.LINKS.idFromName("links"));
 
-async function listPage(url, env) {
+async function listPage(request, url, env) {
   const page = pageNumber(url.searchParams.get("page"));
   if (page === null) return json({ error: "?page must be a whole number >= 1" }, 400);
-  const rows = await store(env).listLinks(PER_PAGE + 1, (page - 1) * PER_PAGE);
+  const [rows, session] = await Promise.all([
+    store(env).listLinks(PER_PAGE + 1, (page - 1) * PER_PAGE),
+    csrfToken(request),
+  ]);
   const hasNext = rows.length > PER_PAGE;
-  return new Response(renderLinkPage(rows.slice(0, PER_PAGE), page, PER_PAGE, hasNext), {
-    headers: { "Content-Type": "text/html; charset=UTF-8" },
+  const html = renderLinkPage({
+    links: rows.slice(0, PER_PAGE),
+    page,
+    perPage: PER_PAGE,
+    hasNext,
+    back: `${url.pathname}${url.search}`,
+    csrf: session.token,
   });
+  const headers = { "Content-Type": "text/html; charset=UTF-8" };
+  if (session.setCookie) headers["Set-Cookie"] = session.setCookie;
+  return new Response(html, { headers });
 }
 
 async function showLink(id, env) {
   const found = await store(env).showLink(id);
   if (!found) return json({ error: "not found" }, 404);
-  return json({ data: { ...linkJson(found.link), comments: found.comments.map(commentJson) } });
+  return json(showJson(found.link, found.comments));
 }
 
 async function createLink(request, env) {
@@ -123,7 +154,7 @@ export default {
     const { pathname } = url;
     if (request.method === "GET") {
       if (pathname === "/hello") return new Response(HELLO_TEXT);
-      if (pathname === "/links") return listPage(url, env);
+      if (pathname === "/links") return listPage(request, url, env);
       const show = SHOW.exec(pathname);
       if (show) return showLink(Number(show[1]), env);
     }

@@ -1,4 +1,6 @@
-// A copy of Nimbus's default page CSS (src/nimbus/view/styles.ts), so peer pages weigh the same.
+// What the peers copy from the demo so they answer with the same bytes: Nimbus's page CSS
+// (src/nimbus/view/styles.ts), the demo's own CSS, names and constants.
+
 export const STYLES = `
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d2330;background:#f7f8fa}
 main{max-width:46rem;margin:2rem auto;padding:0 1rem}
@@ -17,6 +19,19 @@ header{background:#1d2330;padding:.6rem 1rem}header a{color:#fff;font-weight:700
 form .actions,form>button{margin-top:1rem}
 `;
 
+/** The demo's additions (src/app/views/layout.tsx): inline vote forms, the session bar. */
+export const APP_STYLES = `
+.vote form,.session-bar form{display:inline;margin:0}
+.vote button{margin:0;padding:0 .45rem;line-height:1.4;cursor:pointer}
+.byline{margin:1rem 0}
+.votes{color:#555;font-size:.9em}
+.live-status{color:#2e7d32;margin-left:.5rem}
+body{position:relative}
+.session-bar{position:absolute;top:.6rem;right:1rem;margin:0;color:#fff;font-size:.9em}
+.session-bar a,.session-bar button{color:#fff;font-weight:400}
+.session-bar button{margin:0;background:none;border:1px solid #fff;border-radius:3px;padding:0 .4rem}
+`;
+
 /** The demo's name in its header and titles. */
 export const APP_NAME = "Nimbus Links";
 
@@ -25,3 +40,6 @@ export const HELLO_TEXT = "Hello from Nimbus!";
 
 /** Links per page, as in the demo. */
 export const PER_PAGE = 20;
+
+/** Signs the peers' session cookies (the demo's is signed with SESSION_SECRET the same way). */
+export const SESSION_SECRET = "bench-peers-session-secret-0123456789abcdef";

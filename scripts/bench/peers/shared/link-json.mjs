@@ -10,7 +10,13 @@ export function linkJson(row) {
     title: row.title,
     url: row.url,
     description: row.description,
+    votes: row.votes,
   };
+}
+
+/** The show action's JSON: the link and its comments (the demo's key order). */
+export function showJson(row, comments) {
+  return { data: { ...linkJson(row), comments: comments.map(commentJson) } };
 }
 
 export function commentJson(row) {

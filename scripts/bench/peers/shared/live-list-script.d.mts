@@ -1,0 +1,1 @@
+export declare const LIVE_LIST_SCRIPT: string;
