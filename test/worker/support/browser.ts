@@ -1,58 +1,12 @@
 import { exports } from "cloudflare:workers";
+import { TestBrowser } from "nimbus/testing";
 
 const ORIGIN = "http://nimbus.test";
 
-/** A minimal browser against the worker: keeps its cookies and reads CSRF tokens from forms. */
-export class Browser {
-  cookie = "";
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookie) headers.set("Cookie", this.cookie);
-    const res = await exports.default.fetch(
-      new Request(`${ORIGIN}${path}`, { ...init, headers, redirect: "manual" }),
-    );
-    // Every cookie is kept, each in its place (the session's and the consistency token's).
-    for (const set of res.headers.getSetCookie()) {
-      const pair = set.split(";")[0] ?? "";
-      const parts = this.cookie ? this.cookie.split("; ") : [];
-      const at = parts.findIndex((c) => c.startsWith(`${pair.slice(0, pair.indexOf("="))}=`));
-      if (at >= 0) parts[at] = pair;
-      else parts.push(pair);
-      this.cookie = parts.join("; ");
-    }
-    return res;
-  }
-
-  async page(path: string): Promise<{ res: Response; html: string }> {
-    const res = await this.request(path, { headers: { Accept: "text/html" } });
-    return { res, html: await res.text() };
-  }
-
-  /** The `_csrf` value of the first form on the page at `path`. */
-  async csrfFrom(path: string): Promise<string> {
-    const { html } = await this.page(path);
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (!token) throw new Error(`no CSRF token in the page at ${path}`);
-    return token;
-  }
-
-  /** Posts a form the way a browser does, from this site's own page. */
-  submit(
-    path: string,
-    fields: Record<string, string>,
-    headers: Record<string, string> = {},
-  ): Promise<Response> {
-    return this.request(path, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Origin: ORIGIN,
-        Accept: "text/html",
-        ...headers,
-      },
-      body: new URLSearchParams(fields).toString(),
-    });
+/** A browser against the demo worker (cookies, CSRF tokens, same-site form posts). */
+export class Browser extends TestBrowser {
+  constructor() {
+    super(exports.default, { origin: ORIGIN });
   }
 }
 
