@@ -37,6 +37,7 @@ export function openLinks(file, migrationsDir, seedCount) {
   migrate(db, migrationsDir);
   seed(db, seedCount);
   return {
+    close: () => db.close(),
     listPage: db.prepare(`SELECT ${LINK_COLUMNS} FROM links ORDER BY id DESC LIMIT ? OFFSET ?`),
     linkById: db.prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE id = ?`),
     commentsOf: db.prepare(

@@ -56,5 +56,5 @@ app.post("/links.json", express.json(), (req, res) => {
   }
 });
 
-const server = app.listen(options.port, "127.0.0.1");
-exitWithParent(() => server.close(() => process.exit(0)));
+app.listen(options.port, "127.0.0.1");
+exitWithParent(db);

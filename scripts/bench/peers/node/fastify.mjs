@@ -82,4 +82,4 @@ app.post("/links.json", { schema: { body: linkInput } }, async (request, reply) 
 });
 
 await app.listen({ port: options.port, host: "127.0.0.1" });
-exitWithParent(() => app.close().then(() => process.exit(0)));
+exitWithParent(db);

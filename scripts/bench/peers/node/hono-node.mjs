@@ -79,5 +79,5 @@ app.post("/links.json", async (c) => {
   }
 });
 
-const server = serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" });
-exitWithParent(() => server.close(() => process.exit(0)));
+serve({ fetch: app.fetch, port: options.port, hostname: "127.0.0.1" });
+exitWithParent(db);

@@ -21,8 +21,16 @@ export function peerOptions() {
   };
 }
 
-/** Ends the peer when the runner's pipe closes, so a crashed runner leaves nothing behind. */
-export function exitWithParent(close) {
+/**
+ * Ends the peer on SIGTERM, or when the runner's pipe closes (a crashed runner leaves nothing
+ * behind), closing the database first: SQLite folds its WAL back in, so the next start opens a
+ * tidy file instead of recovering a large log.
+ */
+export function exitWithParent(db) {
+  const close = () => {
+    db.close();
+    process.exit(0);
+  };
   process.stdin.on("end", close).resume();
   process.on("SIGTERM", close);
   process.on("SIGINT", close);
