@@ -3,6 +3,7 @@ import type { FC } from "hono/jsx";
 import { secureHeaders } from "hono/secure-headers";
 import type { DatabaseEngine } from "./db/database.ts";
 import { databaseFromEnv } from "./db/from-env.ts";
+import { lazyDatabase } from "./db/lazy.ts";
 import type { NimbusEnv } from "./env.ts";
 import { type ParsedBody, readBody } from "./http/body.ts";
 import { errorResponse, notFoundResponse } from "./http/error-pages.tsx";
@@ -75,9 +76,10 @@ export function createApp<Bindings extends object = object>(
   base.use(session(options.sessions));
   base.use(csrf({ trustedOrigins: options.trustedOrigins ?? [] }));
   base.use(async (c, next) => {
-    c.set("db", await database.open(c));
+    const lazy = lazyDatabase(database, c);
+    c.set("db", lazy.db);
     await next();
-    await database.close?.(c);
+    if (lazy.opened()) await database.close?.(c);
   });
   base.onError((error, c) => errorResponse(error, c));
   base.notFound((c) => notFoundResponse(c));

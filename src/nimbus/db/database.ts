@@ -5,11 +5,12 @@ import type { Context } from "hono";
 export type NimbusDatabase = BaseSQLiteDatabase<"async", unknown>;
 
 /**
- * Where a request's queries go. `open` runs before the handler; `close` after it, to hand
+ * Where a request's queries go. `open` runs when the request first touches `c.var.db` (never,
+ * for a route without queries); `close` after the handler of a request that opened it, to hand
  * the client what it needs for its next request (a consistency token, for instance).
  */
 export interface DatabaseEngine {
-  open(c: Context): NimbusDatabase | Promise<NimbusDatabase>;
+  open(c: Context): NimbusDatabase;
   close?(c: Context): void | Promise<void>;
 }
 

@@ -9,7 +9,7 @@ function isDevelopment(c: Context<NimbusEnv>): boolean {
 
 /** Known errors answer with their status; anything else is logged and answers 500 (with the stack in development). */
 export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promise<Response> {
-  const json = c.var.format === "json";
+  const json = c.get("format") === "json";
   if (error instanceof HttpError) {
     const fields = error instanceof ValidationFailed ? error.fields : undefined;
     if (json) return problem(c, error.status, error.title, error.message, fields);
@@ -25,7 +25,7 @@ export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promis
     JSON.stringify({
       level: "error",
       msg: error.message,
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       stack: error.stack,
     }),
   );
@@ -37,7 +37,7 @@ export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promis
     <>
       <h1>Something went wrong</h1>
       {isDevelopment(c) ? <pre>{detail}</pre> : <p>{detail}</p>}
-      <p>Request id: {c.var.requestId}</p>
+      <p>Request id: {c.get("requestId")}</p>
     </>,
     { title: "Internal Server Error", status: 500 },
   );

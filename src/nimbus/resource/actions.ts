@@ -16,13 +16,13 @@ function viewContext(rt: ResourceRuntime, ctx: AnyActionContext) {
     model: rt.model,
     names: rt.names,
     paths: ctx.paths,
-    csrf: ctx.c.var.session.csrfToken(),
+    csrf: ctx.c.get("session").csrfToken(),
   };
 }
 
 /** What the user typed, to put back in the form after a failed submit. */
 async function submittedValues(ctx: AnyActionContext): Promise<Record<string, unknown>> {
-  const body = await ctx.c.var.body();
+  const body = await ctx.c.get("body")();
   return Object.fromEntries(
     Object.entries(body.data).filter(([k]) => !(body.kind === "form" && FRAMEWORK_FIELDS.has(k))),
   );
@@ -49,7 +49,7 @@ async function formOrProblem(
   try {
     return await attempt();
   } catch (error) {
-    if (!(error instanceof ValidationFailed) || ctx.c.var.format === "json") throw error;
+    if (!(error instanceof ValidationFailed) || ctx.c.get("format") === "json") throw error;
     const form = rt.views.form({
       ...viewContext(rt, ctx),
       record,
@@ -100,7 +100,7 @@ export async function show(rt: ResourceRuntime, ctx: Member): Promise<Response> 
 }
 
 export async function newForm(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
-  if (ctx.c.var.format === "json") {
+  if (ctx.c.get("format") === "json") {
     throw new NotFound(
       `"new" is a page for browsers; POST JSON to ${ctx.paths.index} to create a ${rt.names.singular}.`,
     );
@@ -117,7 +117,7 @@ export async function newForm(rt: ResourceRuntime, ctx: AnyActionContext): Promi
 
 export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
   return formOrProblem(rt, ctx, undefined, async () => {
-    const input = rt.model.parseCreate(await ctx.c.var.body());
+    const input = rt.model.parseCreate(await ctx.c.get("body")());
     const record = (await writeOrFieldErrors(rt, () =>
       ctx.db
         .insert(rt.model.table)
@@ -126,16 +126,16 @@ export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promis
         .get(),
     )) as Row;
     await rt.resource.options.afterCreate?.(record, ctx.c);
-    if (ctx.c.var.format === "json") {
+    if (ctx.c.get("format") === "json") {
       return ctx.c.json({ data: record }, 201, { Location: ctx.paths.show(record.id) });
     }
-    ctx.c.var.session.flash(`${rt.names.singularTitle} was created.`);
+    ctx.c.get("session").flash(`${rt.names.singularTitle} was created.`);
     return ctx.c.redirect(redirectAfterSave(rt, ctx, record), 303);
   });
 }
 
 export async function edit(rt: ResourceRuntime, ctx: Member): Promise<Response> {
-  if (ctx.c.var.format === "json")
+  if (ctx.c.get("format") === "json")
     throw new NotFound(`"edit" is a page for browsers; PATCH JSON to update.`);
   const record = ctx.record as Row;
   const form = rt.views.form({
@@ -152,7 +152,7 @@ export async function edit(rt: ResourceRuntime, ctx: Member): Promise<Response> 
 export async function update(rt: ResourceRuntime, ctx: Member): Promise<Response> {
   const current = ctx.record as Row;
   return formOrProblem(rt, ctx, current, async () => {
-    const input = rt.model.parseUpdate(await ctx.c.var.body());
+    const input = rt.model.parseUpdate(await ctx.c.get("body")());
     const idColumn = rt.columns.id;
     const record =
       Object.keys(input).length === 0
@@ -166,8 +166,8 @@ export async function update(rt: ResourceRuntime, ctx: Member): Promise<Response
               .get(),
           )) as Row);
     await rt.resource.options.afterUpdate?.(record, ctx.c);
-    if (ctx.c.var.format === "json") return ctx.c.json({ data: record });
-    ctx.c.var.session.flash(`${rt.names.singularTitle} was updated.`);
+    if (ctx.c.get("format") === "json") return ctx.c.json({ data: record });
+    ctx.c.get("session").flash(`${rt.names.singularTitle} was updated.`);
     return ctx.c.redirect(redirectAfterSave(rt, ctx, record), 303);
   });
 }
@@ -179,8 +179,8 @@ export async function destroy(rt: ResourceRuntime, ctx: Member): Promise<Respons
     .where(and(eq(rt.columns.id as never, record.id), ctx.where))
     .run();
   await rt.resource.options.afterDestroy?.(record, ctx.c);
-  if (ctx.c.var.format === "json") return ctx.c.body(null, 204);
-  ctx.c.var.session.flash(`${rt.names.singularTitle} was deleted.`);
+  if (ctx.c.get("format") === "json") return ctx.c.body(null, 204);
+  ctx.c.get("session").flash(`${rt.names.singularTitle} was deleted.`);
   const target =
     rt.resource.options.redirectAfterDestroy?.(record, ctx.paths, ctx.c) ?? ctx.paths.index;
   return ctx.c.redirect(target, 303);

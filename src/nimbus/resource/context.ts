@@ -14,7 +14,7 @@ export type AnyActionContext = ActionContext<AnyModel, string> & {
 
 function respondFor(c: Context<NimbusEnv>): Respond {
   return async ({ html, json, status = 200, title = "" }) =>
-    c.var.format === "json"
+    c.get("format") === "json"
       ? c.json(await json(), status)
       : c.render(await html(), { title, status });
 }
@@ -42,7 +42,7 @@ export async function collectionContext(
   const scope = scopeOf(c, rt.parentParams, rt.columns);
   const ctx: AnyActionContext = {
     c: c as Context<NimbusEnv, string>,
-    db: c.var.db,
+    db: c.get("db"),
     params: c.req.param() as never,
     model: rt.model,
     names: rt.names,

@@ -74,7 +74,7 @@ export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
   app.post(
     member,
     onMember(async (ctx) => {
-      const body = await ctx.c.var.body();
+      const body = await ctx.c.get("body")();
       const method = body.kind === "form" ? body.data._method?.toUpperCase() : undefined;
       if ((method === "PATCH" || method === "PUT") && enabled("update")) return update(ctx);
       if (method === "DELETE" && enabled("destroy")) return destroy(ctx);

@@ -52,9 +52,9 @@ export function csrf(
       );
     }
     if (isForm(c.req.header("Content-Type") ?? "")) {
-      const body = await c.var.body();
+      const body = await c.get("body")();
       const sent = body.kind === "form" ? body.data._csrf : undefined;
-      const expected = c.var.session.get<string>("csrf");
+      const expected = c.get("session").get<string>("csrf");
       if (!sent || !expected || !tokensMatch(sent, expected)) {
         throw new Forbidden(
           "The form's security token is missing or stale. Reload the page and submit the form again.",

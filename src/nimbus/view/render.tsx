@@ -26,7 +26,7 @@ export function renderPage(
 ) {
   const Layout = layout;
   const page = (
-    <Layout title={options.title} appName={appName} flash={c.var.session?.currentFlash}>
+    <Layout title={options.title} appName={appName} flash={c.get("session")?.currentFlash}>
       {content}
     </Layout>
   );
