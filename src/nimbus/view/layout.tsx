@@ -27,7 +27,8 @@ export const DefaultLayout: FC<LayoutProps> = ({ title, appName, flash, children
       <title>{appName ? `${title} · ${appName}` : title}</title>
       {/* No favicon request, so no 404 in every page's console. */}
       <link rel="icon" href="data:," />
-      <style>{STYLES}</style>
+      {/* Raw, not a text child: JSX would escape `>` in selectors such as form>button. */}
+      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
     </head>
     <body>
       {appName ? (

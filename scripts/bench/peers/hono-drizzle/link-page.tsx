@@ -61,7 +61,7 @@ export const LinkPage: FC<LinkPageProps> = ({ links, page, perPage, hasNext, bac
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`Links · ${APP_NAME}`}</title>
       <link rel="icon" href="data:," />
-      <style>{STYLES}</style>
+      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
     </head>
     <body>
       <header>

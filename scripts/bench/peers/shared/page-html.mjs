@@ -41,7 +41,7 @@ export function renderLinkPage({ links, page, perPage, hasNext, back, csrf }) {
   const items = links.map((link) => linkItem(link, link.votes, back, csrf)).join("");
   const blank = linkItem({ id: 0, title: "", url: "" }, 0, back, csrf);
   return (
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>Links · ${escapeHtml(APP_NAME)}</title><link rel="icon" href="data:,"/><style>${escapeHtml(STYLES)}</style></head>` +
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>Links · ${escapeHtml(APP_NAME)}</title><link rel="icon" href="data:,"/><style>${STYLES}</style></head>` +
     `<body><header><a href="/">${escapeHtml(APP_NAME)}</a></header><main><style>${APP_STYLES}</style><div class="session-bar"><a href="/session/new">Sign in</a></div>` +
     `<h1>Links</h1><p><a href="/links/new">Submit a link</a> <small class="live-status" aria-live="polite"></small></p>` +
     `<ol class="links" start="${(page - 1) * perPage + 1}" data-room="/live/links" data-prepend="${page === 1}" data-per-page="${perPage}">${items}</ol>` +
