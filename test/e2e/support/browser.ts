@@ -1,4 +1,4 @@
-// Debian's Chromium driven by playwright-core: no browser is downloaded (scripts/ci/install-browser.sh).
+// Debian's Chromium driven by playwright-core: no browser is downloaded (scripts/ci/install-debian-packages.sh).
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -13,7 +13,7 @@ export const ARTIFACTS = resolve(import.meta.dirname, "../../artifacts/e2e");
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `${CHROMIUM} is missing. Install it with scripts/ci/install-browser.sh and run again.`,
+      `${CHROMIUM} is missing. Install it with "bash scripts/ci/install-debian-packages.sh /usr/bin/chromium:chromium" and run again.`,
     );
   }
   await mkdir(ARTIFACTS, { recursive: true });
