@@ -5,27 +5,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { bundle } from "../../../../scripts/lib/bundle-worker.ts";
 
 const ENTRY = join(import.meta.dirname, "worker-entry.ts");
 
 /** Bundles the test Worker once into `outdir`; returns the script's path. */
-export async function bundleWorker(outdir: string): Promise<string> {
-  const outfile = join(outdir, "worker.js");
-  await build({
-    entryPoints: [ENTRY],
-    outfile,
-    bundle: true,
-    format: "esm",
-    target: "es2022",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    logLevel: "error",
-  });
-  return outfile;
+export function bundleWorker(outdir: string): Promise<string> {
+  return bundle(ENTRY, outdir, "worker");
 }
 
 export interface WorkerOptions {

@@ -1,4 +1,4 @@
-/** Bundles a bench Worker the way wrangler does (workerd export conditions, one ES module). */
+/** Bundles a Worker the way wrangler does (workerd export conditions, one ES module): for benches and tests that run workerd themselves. */
 import { join } from "node:path";
 import { build } from "esbuild";
 
