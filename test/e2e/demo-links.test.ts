@@ -1,12 +1,10 @@
 // The demo link board in a real browser: Debian's Chromium, driven by playwright-core, against `wrangler dev`.
 import { createServer, type Server } from "node:http";
-import { resolve } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { launchChromium, screenshotPath } from "./support/browser.ts";
-import { type DevServer, freePort, startDevServer } from "./support/dev-server.ts";
-
-const SEED = resolve(import.meta.dirname, "../../src/app/seed.sql");
+import { screenshotPath } from "./support/browser.ts";
+import { startDemoAndChromium } from "./support/demo.ts";
+import { type DevServer, freePort } from "./support/dev-server.ts";
 
 let server: DevServer | undefined;
 let browser: Browser | undefined;
@@ -21,14 +19,7 @@ function app(): DevServer {
 }
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([
-    startDevServer({ seedFile: SEED }),
-    launchChromium(),
-  ]);
-  if (started.status === "fulfilled") server = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  if (started.status === "rejected") throw started.reason;
-  if (launched.status === "rejected") throw launched.reason;
+  ({ server, browser } = await startDemoAndChromium());
 });
 
 afterAll(async () => {

@@ -1,12 +1,10 @@
 // Two people on the link list in real Chromium against `wrangler dev`: what one does, the other
 // sees without reloading (the `links` room over a WebSocket, Durable Objects in workerd).
-import { resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchChromium, screenshotPath } from "./support/browser.ts";
-import { type DevServer, startDevServer } from "./support/dev-server.ts";
-
-const SEED = resolve(import.meta.dirname, "../../src/app/seed.sql");
+import { screenshotPath } from "./support/browser.ts";
+import { startDemoAndChromium } from "./support/demo.ts";
+import type { DevServer } from "./support/dev-server.ts";
 
 let server: DevServer | undefined;
 let browser: Browser | undefined;
@@ -15,14 +13,7 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([
-    startDevServer({ seedFile: SEED }),
-    launchChromium(),
-  ]);
-  if (started.status === "fulfilled") server = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  if (started.status === "rejected") throw started.reason;
-  if (launched.status === "rejected") throw launched.reason;
+  ({ server, browser } = await startDemoAndChromium());
 });
 
 afterAll(async () => {
