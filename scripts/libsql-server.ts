@@ -3,7 +3,7 @@
  *   node scripts/libsql-server.ts --port 8080 --file .nimbus/dev.db
  */
 import { parseArgs } from "node:util";
-import { type Synchronous, startLibsqlServer } from "../src/nimbus/db/server/index.ts";
+import { type Synchronous, startLibsqlServer } from "../src/node/libsql-server/index.ts";
 
 const HELP = `Usage: node scripts/libsql-server.ts [options]
 

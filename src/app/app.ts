@@ -1,5 +1,5 @@
 import { contextStorage } from "hono/context-storage";
-import { createApp } from "nimbus";
+import { createApp } from "nimbus-web";
 import type { AppBindings } from "./bindings.ts";
 import { linksLive } from "./live/routes.ts";
 import { commentResource, linkResource } from "./resources/links.tsx";

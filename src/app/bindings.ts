@@ -1,5 +1,5 @@
-import type { DatabaseEnv, NimbusEnv } from "nimbus";
-import { type CoordBindings, type Coordination, coordination } from "nimbus/coord";
+import type { DatabaseEnv, NimbusEnv } from "nimbus-web";
+import { type CoordBindings, type Coordination, coordination } from "nimbus-web/coord";
 
 /** What the demo's Worker gets in `env` (wrangler.toml): D1, the coordination objects, vars. */
 export type AppBindings = CoordBindings &

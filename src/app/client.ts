@@ -1,4 +1,4 @@
-import type { Session } from "nimbus";
+import type { Session } from "nimbus-web";
 
 /** What `clientKey` reads of a request context. */
 export interface ClientContext {

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Session } from "nimbus";
+import type { Session } from "nimbus-web";
 import { type AppEnv, coord } from "./bindings.ts";
 import { clientKey } from "./client.ts";
 import { SignIn } from "./views/sign-in.tsx";

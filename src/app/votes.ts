@@ -1,5 +1,5 @@
-import { eq, type NimbusContext, sql } from "nimbus";
-import { rateLimited } from "nimbus/coord";
+import { eq, type NimbusContext, sql } from "nimbus-web";
+import { rateLimited } from "nimbus-web/coord";
 import { type AppEnv, coord } from "./bindings.ts";
 import { clientKey } from "./client.ts";
 import { announce } from "./live/links-room.ts";

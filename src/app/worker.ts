@@ -1,6 +1,6 @@
 import { app } from "./app.ts";
 
 // The Durable Objects behind votes, rate limits, jobs and the live list (bound in wrangler.toml).
-export { NimbusCoordinator, NimbusRoom } from "nimbus/coord";
+export { NimbusCoordinator, NimbusRoom } from "nimbus-web/coord";
 
 export default app;

@@ -21,9 +21,9 @@ async function esbuild(project: Project): Promise<Esbuild> {
   throw new Error("esbuild is not installed (it comes with wrangler): run npm install.");
 }
 
-/** The folder of the framework's entry as the app resolves "nimbus", so helpers share its drizzle. */
+/** The folder of the framework's entry as the app resolves "nimbus-web", so helpers share its drizzle. */
 export function nimbusDir(project: Project): string {
-  return dirname(createRequire(join(project.root, "package.json")).resolve("nimbus"));
+  return dirname(createRequire(join(project.root, "package.json")).resolve("nimbus-web"));
 }
 
 /**

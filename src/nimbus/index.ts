@@ -21,7 +21,7 @@ export {
   or,
   sql,
 } from "drizzle-orm";
-// Columns and query helpers, so a model file needs only "nimbus".
+// Columns and query helpers, so a model file needs only "nimbus-web".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";
 export type { SessionStore } from "./coord/session-store.ts";

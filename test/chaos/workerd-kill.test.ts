@@ -8,7 +8,7 @@ import { join } from "node:path";
 import Database from "libsql";
 import type { Miniflare } from "miniflare";
 import { afterAll, expect, it } from "vitest";
-import { d1Target, migrate } from "../../src/nimbus/db/migrate/index.ts";
+import { d1Target, migrate } from "../../src/node/migrate/index.ts";
 import { MIGRATIONS } from "../unit/data/support/cluster.ts";
 import { bundleWorker, startWorker, tempDir } from "../unit/data/support/workerd.ts";
 import { childPids, kill9Pid } from "./support/processes.ts";

@@ -63,7 +63,7 @@ beforeAll(() => {
   write("test/setup.ts", setupFile());
   write("test/support/browser.ts", supportFile());
   mkdirSync(join(root, "node_modules"));
-  symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus"));
+  symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus-web"));
   project = projectAt(root);
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 });

@@ -10,7 +10,7 @@ import {
 const post = modelNames("Post");
 const comment = modelNames("Comment");
 
-const fresh = `import { createApp } from "nimbus";
+const fresh = `import { createApp } from "nimbus-web";
 
 /** The app. */
 export const app = createApp().get("/", (c) => c.text("Hello from Nimbus!"));
@@ -18,7 +18,7 @@ export const app = createApp().get("/", (c) => c.text("Hello from Nimbus!"));
 
 describe("registering a resource in app.ts", () => {
   it("adds the import and a .resources() call after createApp(), one chained call a line", () => {
-    expect(addResource(fresh, post, "ts")).toBe(`import { createApp } from "nimbus";
+    expect(addResource(fresh, post, "ts")).toBe(`import { createApp } from "nimbus-web";
 import { postResource } from "./resources/posts.ts";
 
 /** The app. */
@@ -53,7 +53,7 @@ export const app = createApp()
   });
 
   it("works on the demo's app.ts (src/app)", () => {
-    const demo = `import { createApp } from "nimbus";
+    const demo = `import { createApp } from "nimbus-web";
 import { commentResource, linkResource } from "./resources/links.tsx";
 
 export const app = createApp()
@@ -70,7 +70,7 @@ export const app = createApp()
 
   it("removing the last resource takes the call away", () => {
     const added = addResource(fresh, post, "ts");
-    expect(removeResource(added, post)).toBe(`import { createApp } from "nimbus";
+    expect(removeResource(added, post)).toBe(`import { createApp } from "nimbus-web";
 
 /** The app. */
 export const app = createApp()

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
-import { eq } from "nimbus";
-import { coordination } from "nimbus/coord";
+import { eq } from "nimbus-web";
+import { coordination } from "nimbus-web/coord";
 import { describe, expect, inject, it } from "vitest";
 import { fetchTitle, TITLE_JOB_OPTIONS, titleIn } from "../../src/app/jobs/fetch-title.ts";
 import { links } from "../../src/app/models/link.ts";

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { createApp } from "nimbus";
+import { createApp } from "nimbus-web";
 import { describe, expect, it } from "vitest";
 import { api, Browser, newLink } from "./support/browser.ts";
 import { rowCount } from "./support/db.ts";

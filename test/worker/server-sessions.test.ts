@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { createApp } from "nimbus";
-import { coordination } from "nimbus/coord";
+import { createApp } from "nimbus-web";
+import { coordination } from "nimbus-web/coord";
 import { describe, expect, it } from "vitest";
 
 // A small app whose sessions live in nimbus/coord's session store (a Durable Object per session).

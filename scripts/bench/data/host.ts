@@ -7,7 +7,7 @@
  */
 import { dirname } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
-import { d1Target, migrate } from "../../../src/nimbus/db/migrate/index.ts";
+import { d1Target, migrate } from "../../../src/node/migrate/index.ts";
 import { migrationStatements } from "../lib/migrations.ts";
 import { INSERT_LINK, seedRows } from "./seed.ts";
 

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startReplicaFeed } from "../../../src/nimbus/db/server/replica-feed.ts";
+import { startReplicaFeed } from "../../../src/node/libsql-server/replica-feed.ts";
 import { bundle } from "../../lib/bundle-worker.ts";
 import { stopAllOnExit } from "../lib/processes.ts";
 import { latencies, mixed, replicaLag } from "./libsql.ts";

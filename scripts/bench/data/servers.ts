@@ -1,8 +1,8 @@
 /** The local libSQL servers the data bench talks to: each its own process, migrated and seeded. */
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
-import { openLibsql } from "../../../src/nimbus/db/migrate/index.ts";
-import { migrate } from "../../../src/nimbus/db/migrate/migrate.ts";
+import { openLibsql } from "../../../src/node/migrate/index.ts";
+import { migrate } from "../../../src/node/migrate/migrate.ts";
 import { freePort } from "../lib/http.ts";
 import { type Started, start } from "../lib/processes.ts";
 import { INSERT_LINK, seedRows } from "./seed.ts";

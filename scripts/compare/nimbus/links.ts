@@ -1,5 +1,5 @@
 // The Links resource declared by hand with Nimbus (no generator): the count the README quotes.
-import { createApp, model, resource, table, text } from "nimbus";
+import { createApp, model, resource, table, text } from "nimbus-web";
 
 export const links = table("links", {
   title: text().notNull(),

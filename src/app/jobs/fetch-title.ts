@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
-import { and, eq, sql } from "nimbus";
-import { defineJob, type EnqueueOptions } from "nimbus/coord";
+import { and, eq, sql } from "nimbus-web";
+import { defineJob, type EnqueueOptions } from "nimbus-web/coord";
 import type { AppBindings } from "../bindings.ts";
 import { links } from "../models/link.ts";
 

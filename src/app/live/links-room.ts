@@ -1,4 +1,4 @@
-import type { NimbusContext } from "nimbus";
+import type { NimbusContext } from "nimbus-web";
 import { coord } from "../bindings.ts";
 
 /** The room every link list subscribes to (`GET /live/links`). */

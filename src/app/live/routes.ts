@@ -1,4 +1,4 @@
-import type { NimbusContext } from "nimbus";
+import type { NimbusContext } from "nimbus-web";
 import { coord } from "../bindings.ts";
 import { LINKS_ROOM } from "./links-room.ts";
 

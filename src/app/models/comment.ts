@@ -1,4 +1,4 @@
-import { index, integer, model, table, text } from "nimbus";
+import { index, integer, model, table, text } from "nimbus-web";
 import { links } from "./link.ts";
 
 export const comments = table(

@@ -1,4 +1,4 @@
-import { integer, model, table, text } from "nimbus";
+import { integer, model, table, text } from "nimbus-web";
 
 export const links = table("links", {
   title: text().notNull(),

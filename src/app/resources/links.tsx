@@ -1,4 +1,4 @@
-import { asc, eq, resource } from "nimbus";
+import { asc, eq, resource } from "nimbus-web";
 import { coord } from "../bindings.ts";
 import { fetchTitle, TITLE_JOB_OPTIONS } from "../jobs/fetch-title.ts";
 import { afterResponse, announce } from "../live/links-room.ts";

@@ -1,5 +1,5 @@
 import { tryGetContext } from "hono/context-storage";
-import { ButtonTo, DefaultLayout, type LayoutProps } from "nimbus";
+import { ButtonTo, DefaultLayout, type LayoutProps } from "nimbus-web";
 import type { AppEnv } from "../bindings.ts";
 import { isEditor } from "../session.tsx";
 

@@ -1,4 +1,4 @@
-import type { IndexViewProps, RowOf } from "nimbus";
+import type { IndexViewProps, RowOf } from "nimbus-web";
 import type { Link } from "../models/link.ts";
 import { LIVE_LIST_SCRIPT } from "./live-list-script.ts";
 import { Vote } from "./vote-button.tsx";

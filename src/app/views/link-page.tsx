@@ -1,4 +1,4 @@
-import { ButtonTo, Field, Form, formatValue, type ResourcePaths, type RowOf } from "nimbus";
+import { ButtonTo, Field, Form, formatValue, type ResourcePaths, type RowOf } from "nimbus-web";
 import type { Comment } from "../models/comment.ts";
 import type { Link } from "../models/link.ts";
 import { Vote } from "./vote-button.tsx";

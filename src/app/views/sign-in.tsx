@@ -1,4 +1,4 @@
-import { Field, type FieldErrors, Form } from "nimbus";
+import { Field, type FieldErrors, Form } from "nimbus-web";
 
 interface SignInProps {
   csrf: string;

@@ -1,4 +1,4 @@
-import { Form } from "nimbus";
+import { Form } from "nimbus-web";
 import { votesLabel } from "../votes.ts";
 
 interface VoteProps {

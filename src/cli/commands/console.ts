@@ -22,7 +22,7 @@ function consoleEntry(project: Project): string {
   const models = join(project.appDir, "models");
   const files = readdirSync(models).filter((file) => /\.tsx?$/.test(file) && file !== "schema.ts");
   return [
-    'export { and, asc, count, desc, eq, inArray, like, or, sql } from "nimbus";',
+    'export { and, asc, count, desc, eq, inArray, like, or, sql } from "nimbus-web";',
     'export { drizzle } from "drizzle-orm/d1";',
     ...files.map((file) => `export * from ${JSON.stringify(join(models, file))};`),
   ].join("\n");

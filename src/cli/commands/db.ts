@@ -1,27 +1,15 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { startLibsqlServer } from "../../node/libsql-server/index.ts";
 import { defineCommand } from "../command.ts";
 import { migrate, withDatabase } from "../db/engine.ts";
 import { seed } from "../db/seed.ts";
 import { UsageError } from "../errors.ts";
 import { say, step } from "../progress.ts";
 import { findProject } from "../project.ts";
-import { NIMBUS_ROOT } from "../tools.ts";
 
 const SUBCOMMANDS = ["migrate", "status", "seed", "reset", "sql", "serve"] as const;
 
-/** `db serve`: the framework's local libSQL server, when this checkout has it. */
+/** `db serve`: the framework's local libSQL server (Node side, src/node/libsql-server). */
 async function serve(port: number, file: string): Promise<void> {
-  const entry = join(NIMBUS_ROOT, "src", "nimbus", "db", "server", "index.ts");
-  if (!existsSync(entry))
-    throw new UsageError("This Nimbus has no local libSQL server (src/nimbus/db/server/).");
-  const { startLibsqlServer } = (await import(pathToFileURL(entry).href)) as {
-    startLibsqlServer(options: {
-      port: number;
-      file: string;
-    }): Promise<{ url: string; close(): Promise<void> }>;
-  };
   const server = await startLibsqlServer({ port, file });
   say(
     `libSQL server on ${server.url} (file ${file}). DATABASE_URL=${server.url} points an app at it. Ctrl-C stops it.`,

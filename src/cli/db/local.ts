@@ -15,7 +15,7 @@ export async function local(
   options: { databaseUrl?: string | undefined; authToken?: string | undefined },
 ): Promise<DatabaseTarget> {
   // Loaded on use: @libsql/client and wrangler are heavy for commands that don't touch data.
-  const migrator = await import("../../nimbus/db/migrate/index.ts");
+  const migrator = await import("../../node/migrate/index.ts");
   // getPlatformProxy's warnings (bindings it can't serve outside wrangler dev) are not ours to show.
   process.env.WRANGLER_LOG ??= "error";
   const { target, close } = await migrator.openMigrationTarget({

@@ -67,7 +67,7 @@ function rules(fields: readonly FieldSpec[]): string[] {
 
 /** src/models/post.ts: the table and the model, as in the demo's models. */
 export function modelFile(names: ModelNames, fields: readonly FieldSpec[]): string {
-  const lines = [`import { ${imports(fields)} } from "nimbus";`];
+  const lines = [`import { ${imports(fields)} } from "nimbus-web";`];
   const targets = [...new Set(fields.flatMap((field) => (field.target ? [field.target] : [])))];
   for (const target of targets)
     lines.push(`import { ${target.tableConst} } from "./${target.file}.ts";`);

@@ -7,7 +7,7 @@ import { viewFiles, viewNames } from "./views.ts";
  */
 export function resourceFile(names: ModelNames, withViews: boolean): string {
   const lines = [
-    'import { resource } from "nimbus";',
+    'import { resource } from "nimbus-web";',
     `import { ${names.model} } from "../models/${names.file}.ts";`,
   ];
   if (!withViews) {

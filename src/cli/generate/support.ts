@@ -1,7 +1,7 @@
 /** test/support/browser.ts of an app: what a browser and an API client do, against the worker in workerd. */
 export function supportFile(): string {
   return `import { exports } from "cloudflare:workers";
-import { TestBrowser } from "nimbus/testing";
+import { TestBrowser } from "nimbus-web/testing";
 
 const ORIGIN = "http://nimbus.test";
 

@@ -73,9 +73,9 @@ function importLine(names: readonly string[]): string {
   const plain = (name: string) => name.replace(/^type /, "");
   // Only types: `import type`, as biome's useImportType wants.
   if (names.every((name) => name.startsWith("type ")))
-    return `import type { ${names.map(plain).sort().join(", ")} } from "nimbus";`;
+    return `import type { ${names.map(plain).sort().join(", ")} } from "nimbus-web";`;
   const sorted = [...names].sort((a, b) => plain(a).localeCompare(plain(b)));
-  return `import { ${sorted.join(", ")} } from "nimbus";`;
+  return `import { ${sorted.join(", ")} } from "nimbus-web";`;
 }
 
 export function listView(names: ModelNames, fields: readonly FieldSpec[]): string {
@@ -174,7 +174,7 @@ function fieldElement(field: FieldSpec): string {
 }
 
 export function formView(names: ModelNames, fields: readonly FieldSpec[]): string {
-  return `import { Field, Form, type FormViewProps } from "nimbus";
+  return `import { Field, Form, type FormViewProps } from "nimbus-web";
 import type { ${names.model} } from "../models/${names.file}.ts";
 
 ${signature(`${names.model}Form`, ["record", "paths", "csrf", "values", "errors", "action", "method"], `FormViewProps<typeof ${names.model}>`)}

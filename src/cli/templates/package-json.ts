@@ -50,7 +50,7 @@ export function packageJson(name: string, nimbusVersion: string | undefined): st
   const dependencies = {
     "drizzle-orm": shared("drizzle-orm"),
     hono: shared("hono"),
-    nimbus: nimbusVersion ?? `file:${NIMBUS_ROOT.replace(/\/$/, "")}`,
+    "nimbus-web": nimbusVersion ?? `file:${NIMBUS_ROOT.replace(/\/$/, "")}`,
   };
   const pkg = {
     name,

@@ -1,5 +1,5 @@
 export function appFile(): string {
-  return `import { createApp } from "nimbus";
+  return `import { createApp } from "nimbus-web";
 
 /** The app: its resources (\`npx nimbus generate scaffold\` adds them) and routes of its own. */
 export const app = createApp().get("/", (c) => c.text("Hello from Nimbus!"));

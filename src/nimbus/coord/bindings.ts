@@ -29,7 +29,7 @@ tag = "nimbus-coord-v1"
 new_sqlite_classes = ["NimbusCoordinator", "NimbusRoom"]
 
 and re-export the classes from your worker entry:
-export { NimbusCoordinator, NimbusRoom } from "nimbus/coord";`;
+export { NimbusCoordinator, NimbusRoom } from "nimbus-web/coord";`;
 
 function missing(binding: string): Error {
   return new Error(`nimbus/coord: env.${binding} is not a Durable Object binding. ${SETUP}`);

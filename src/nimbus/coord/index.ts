@@ -15,7 +15,7 @@
  * ```
  * ```ts
  * // worker entry
- * export { NimbusCoordinator, NimbusRoom } from "nimbus/coord";
+ * export { NimbusCoordinator, NimbusRoom } from "nimbus-web/coord";
  * ```
  * The same bundle and config run on Cloudflare, under `wrangler dev` and on self-hosted workerd.
  * @module

@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { createClient } from "@libsql/client";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLibsqlServer } from "../../../src/node/libsql-server/index.ts";
 import {
   d1Target,
   libsqlTarget,
@@ -12,8 +13,7 @@ import {
   migrate,
   migrationStatus,
   openLocalD1,
-} from "../../../src/nimbus/db/migrate/index.ts";
-import { startLibsqlServer } from "../../../src/nimbus/db/server/index.ts";
+} from "../../../src/node/migrate/index.ts";
 import { BROKEN, FIRST, SCHEMA, writeMigrations } from "./support/migrations.ts";
 import { tempDir } from "./support/workerd.ts";
 

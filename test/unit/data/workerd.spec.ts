@@ -1,7 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { d1Target, migrate } from "../../../src/nimbus/db/migrate/index.ts";
 import { CONSISTENCY_HEADER } from "../../../src/nimbus/index.ts";
+import { d1Target, migrate } from "../../../src/node/migrate/index.ts";
 import { MIGRATIONS, startCluster, type TestCluster } from "./support/cluster.ts";
 import { bundleWorker, startWorker, tempDir } from "./support/workerd.ts";
 

@@ -1,7 +1,7 @@
 import { type Client, LibsqlBatchError, LibsqlError } from "@libsql/client";
 import { createClient as createWebClient } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LibsqlServer } from "../../../src/nimbus/db/server/index.ts";
+import type { LibsqlServer } from "../../../src/node/libsql-server/index.ts";
 import { type Fixture, fixture } from "./fixture.ts";
 
 let fx: Fixture;

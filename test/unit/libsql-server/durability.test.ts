@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startLibsqlServer } from "../../../src/nimbus/db/server/index.ts";
+import { startLibsqlServer } from "../../../src/node/libsql-server/index.ts";
 import { type Fixture, fixture } from "./fixture.ts";
 
 let fx: Fixture;

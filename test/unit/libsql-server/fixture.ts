@@ -7,7 +7,7 @@ import {
   type LibsqlServer,
   type LibsqlServerOptions,
   startLibsqlServer,
-} from "../../../src/nimbus/db/server/index.ts";
+} from "../../../src/node/libsql-server/index.ts";
 
 export type Fixture = {
   dir: string;

@@ -1,6 +1,6 @@
 import { LibsqlError } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LibsqlServer } from "../../../src/nimbus/db/server/index.ts";
+import type { LibsqlServer } from "../../../src/node/libsql-server/index.ts";
 import { type Fixture, fixture, post } from "./fixture.ts";
 
 let fx: Fixture;

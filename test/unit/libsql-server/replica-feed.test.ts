@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { type ReplicaFeed, startReplicaFeed } from "../../../src/nimbus/db/server/replica-feed.ts";
+import {
+  type ReplicaFeed,
+  startReplicaFeed,
+} from "../../../src/node/libsql-server/replica-feed.ts";
 import { type Fixture, fixture } from "./fixture.ts";
 
 let fx: Fixture;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitStatements } from "../../../src/nimbus/db/server/sql-text.ts";
+import { splitStatements } from "../../../src/nimbus/db/sql-text.ts";
 
 describe("splitStatements", () => {
   it("splits on semicolons outside strings, identifiers and comments", () => {

@@ -1,6 +1,6 @@
 import { type Client, LibsqlError } from "@libsql/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { LibsqlServer } from "../../../src/nimbus/db/server/index.ts";
+import type { LibsqlServer } from "../../../src/node/libsql-server/index.ts";
 import { type Fixture, fixture } from "./fixture.ts";
 
 let fx: Fixture;

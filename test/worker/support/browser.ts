@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { TestBrowser } from "nimbus/testing";
+import { TestBrowser } from "nimbus-web/testing";
 
 const ORIGIN = "http://nimbus.test";
 

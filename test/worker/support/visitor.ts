@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { csrfIn, TestBrowser } from "nimbus/testing";
+import { csrfIn, TestBrowser } from "nimbus-web/testing";
 
 const ORIGIN = "http://nimbus.test";
 

@@ -1,5 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
-import { analyze } from "../server/sql-text.ts";
+import { analyze } from "../sql-text.ts";
 
 /** The SQL text of a statement in any of the forms @libsql/client accepts. */
 export function sqlOf(stmt: InStatement | [string, unknown?]): string {

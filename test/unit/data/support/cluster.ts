@@ -8,13 +8,13 @@ import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { CREATE_POSITION_TABLE } from "../../../../src/nimbus/db/consistency/position.ts";
 import { type LibsqlEngine, type LibsqlOptions, libsql } from "../../../../src/nimbus/db/libsql.ts";
-import { libsqlTarget, migrate } from "../../../../src/nimbus/db/migrate/index.ts";
 import type { RouteEvent } from "../../../../src/nimbus/db/router/events.ts";
-import { type LibsqlServer, startLibsqlServer } from "../../../../src/nimbus/db/server/index.ts";
+import { type LibsqlServer, startLibsqlServer } from "../../../../src/node/libsql-server/index.ts";
 import {
   type ReplicaFeed,
   startReplicaFeed,
-} from "../../../../src/nimbus/db/server/replica-feed.ts";
+} from "../../../../src/node/libsql-server/replica-feed.ts";
+import { libsqlTarget, migrate } from "../../../../src/node/migrate/index.ts";
 
 export const MIGRATIONS = join(import.meta.dirname, "../../../../migrations");
 

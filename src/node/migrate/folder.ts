@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { splitStatements } from "../server/sql-text.ts";
+import { splitStatements } from "../../nimbus/db/sql-text.ts";
 
 /** One migration file: its name (as wrangler records it) and its statements in order. */
 export interface Migration {

@@ -3,6 +3,8 @@
  * rules: one statement per `execute`, sqld's parameter binding, affected rows only for
  * INSERT/UPDATE/DELETE, last_insert_rowid only for INSERT, batch conditions over step outcomes.
  */
+
+import { analyze, type Statement } from "../../nimbus/db/sql-text.ts";
 import { type LockWaiters, retryWhileBusy } from "./busy.ts";
 import type { Connection, PreparedStatement } from "./connection.ts";
 import { isRetryableBusy, ProtocolError, StmtError, stmtErrors, toStmtError } from "./errors.ts";
@@ -16,7 +18,6 @@ import type {
   ProtoValue,
   StmtResult,
 } from "./protocol.ts";
-import { analyze, type Statement } from "./sql-text.ts";
 import { decodeValue, encodeValue, type SqlValue } from "./values.ts";
 
 export type ExecContext = {
