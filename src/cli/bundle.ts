@@ -4,21 +4,19 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Project } from "./project.ts";
-import { NIMBUS_ROOT } from "./tools.ts";
 
 type Esbuild = typeof import("esbuild");
 
-/** esbuild as wrangler installs it: the app's, else this checkout's. */
+/** esbuild as wrangler installs it in the app: the CLI never borrows tools from elsewhere. */
 async function esbuild(project: Project): Promise<Esbuild> {
-  for (const base of [project.root, NIMBUS_ROOT]) {
-    try {
-      const path = createRequire(join(base, "package.json")).resolve("esbuild");
-      return (await import(pathToFileURL(path).href)) as Esbuild;
-    } catch {
-      // Not installed there; try the next place.
-    }
+  try {
+    const path = createRequire(join(project.root, "package.json")).resolve("esbuild");
+    return (await import(pathToFileURL(path).href)) as Esbuild;
+  } catch {
+    throw new Error(
+      "esbuild is not installed in the app (it comes with wrangler): run npm install.",
+    );
   }
-  throw new Error("esbuild is not installed (it comes with wrangler): run npm install.");
 }
 
 /** The folder of the framework's entry as the app resolves "nimbus-web", so helpers share its drizzle. */

@@ -41,8 +41,8 @@ function overview(): string {
     "Commands:",
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
-    "Run `nimbus <command> --help` for a command's options. Use it as `npx nimbus`: npx runs it",
-    "on the Node 22 in node_modules (it needs Node 22.12+ to run TypeScript).",
+    "Run `nimbus <command> --help` for a command's options. Start an app with",
+    "`npx nimbus-web new my-app` (or `npm create nimbus@latest my-app`); inside it, `npx nimbus`.",
   ].join("\n");
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CliError } from "./errors.ts";
 
-/** The Nimbus checkout this CLI runs from; its node_modules back up the app's. */
+/** The nimbus-web package this CLI runs from (its package.json names the tested tool versions). */
 export const NIMBUS_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Every child gets these: no telemetry, nothing that waits on the network. */
@@ -12,12 +12,10 @@ export function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, WRANGLER_SEND_METRICS: "false", DO_NOT_TRACK: "1", ...extra };
 }
 
-/** The script behind `node_modules/.bin/<name>`: the app's own, else the Nimbus checkout's. */
+/** The script behind the app's `node_modules/.bin/<name>`: tools always come from the app. */
 export function toolScript(root: string, name: string): string {
-  for (const base of [root, NIMBUS_ROOT]) {
-    const script = join(base, "node_modules", ".bin", name);
-    if (existsSync(script)) return script;
-  }
+  const script = join(root, "node_modules", ".bin", name);
+  if (existsSync(script)) return script;
   throw new CliError(`${name} is not installed in ${root}.`, {
     hint: "Run `npm install` in the app first.",
   });

@@ -49,12 +49,13 @@ export const newCommand = defineCommand({
   summary: "Create an app in a new folder, with its tests, and install it",
   usage: "nimbus new <dir> [options]",
   description:
-    "Writes a Nimbus app into <dir>: package.json, wrangler.toml, src/, migrations/, test/, README.md,\nthen runs npm install. Nimbus comes from this checkout (a file: dependency) unless --nimbus-version\nnames a published version.",
+    "Writes a Nimbus app into <dir>: package.json, wrangler.toml, src/, migrations/, test/, README.md,\nthen runs npm install. The app depends on this version of nimbus-web (^x.y.z); --nimbus-version\nnames another range, or a tarball made by `npm pack`.",
   options: {
     "nimbus-version": {
       type: "string",
-      placeholder: "range",
-      description: "Depend on a published nimbus (e.g. ^0.1.0) instead of this checkout",
+      placeholder: "range|file.tgz",
+      description:
+        "Depend on this nimbus-web range, or on a packed tarball (default: this version)",
     },
     "skip-install": { type: "boolean", description: "Write the files but don't run npm install" },
     force: {
@@ -63,11 +64,15 @@ export const newCommand = defineCommand({
       description: "Write into a folder that has files already, overwriting any of ours",
     },
   },
-  examples: ["npx nimbus new blog", "npx nimbus new blog --skip-install"],
+  examples: [
+    "npx nimbus-web new blog",
+    "npm create nimbus@latest blog",
+    "npx nimbus-web new blog --skip-install",
+  ],
   async run(positionals, flags) {
     const [dir, ...extra] = positionals;
     if (!dir || extra.length > 0)
-      throw new UsageError("new takes one folder name.", "Example: npx nimbus new blog");
+      throw new UsageError("new takes one folder name.", "Example: npx nimbus-web new blog");
     const root = resolve(dir);
     const name = appName(dir);
     if (existsSync(root) && readdirSync(root).length > 0 && !flags.force) {

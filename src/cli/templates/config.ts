@@ -1,19 +1,11 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { readWranglerToml } from "../project.ts";
-import { NIMBUS_ROOT } from "../tools.ts";
-
-/** The checkout's compatibility date, so a new app runs on the same workerd behaviour as the demo. */
-function compatibilityDate(): string {
-  const { top } = readWranglerToml(readFileSync(join(NIMBUS_ROOT, "wrangler.toml"), "utf8"));
-  return top.compatibility_date ?? "2026-11-01";
-}
+/** The workerd behaviour new apps get; the demo's wrangler.toml uses the same date. */
+export const COMPATIBILITY_DATE = "2026-11-01";
 
 export function wranglerToml(name: string): string {
   return `# ${name}: a Nimbus app as a Worker. \`npm start\` serves it on http://localhost:8787.
 name = "${name}"
 main = "src/worker.ts"
-compatibility_date = "${compatibilityDate()}"
+compatibility_date = "${COMPATIBILITY_DATE}"
 compatibility_flags = ["nodejs_compat"]
 
 # Development shows stack traces and signs sessions with a built-in secret. Before deploying,

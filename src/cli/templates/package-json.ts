@@ -1,14 +1,15 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import { NIMBUS_ROOT } from "../tools.ts";
 
-/** The tools a new app needs to run, test and deploy, in the versions this checkout uses. */
+/** The tools a new app needs to run, test and deploy, in the ranges Nimbus itself is tested with. */
 const DEV_TOOLS = [
   "@cloudflare/vitest-plugin",
   "@cloudflare/workers-types",
   // drizzle-zod's types name Buffer: without Node's types, every column's rule would take a Buffer.
   "@types/node",
   "drizzle-kit",
+  // wrangler needs Node 22; npm scripts run on this one wherever the machine's Node is older.
   "node",
   "typescript",
   "vitest",
@@ -21,37 +22,36 @@ interface PackageJson {
   devDependencies?: Record<string, string>;
 }
 
-function readJson(path: string): PackageJson {
-  return JSON.parse(readFileSync(path, "utf8")) as PackageJson;
+/** Nimbus's own package.json: it ships with the package, so its ranges are the tested ones. */
+export function nimbusPackage(): PackageJson {
+  return JSON.parse(readFileSync(join(NIMBUS_ROOT, "package.json"), "utf8")) as PackageJson;
 }
 
-/** The version installed in this checkout, exactly; else the range its package.json asks for. */
-function versionOf(name: string, nimbus: PackageJson): string {
-  const installed = join(NIMBUS_ROOT, "node_modules", name, "package.json");
-  if (existsSync(installed)) return readJson(installed).version;
+function rangeOf(name: string, nimbus: PackageJson): string {
   const range = nimbus.devDependencies?.[name] ?? nimbus.dependencies?.[name];
-  if (!range)
-    throw new Error(`the Nimbus checkout at ${NIMBUS_ROOT} has no ${name} in package.json`);
+  if (!range) throw new Error(`nimbus-web's package.json names no version of ${name}`);
   return range;
 }
 
 /**
- * The app's package.json. Nimbus comes from this checkout (a `file:` link) unless a published
- * version is asked for. The app needs hono itself (its JSX runtime) and drizzle-orm (drizzle-kit's
- * peer); with a link, both point at the checkout's copies, so the app and the framework share one
- * of each, as a published install's deduplication would give.
+ * How the app names Nimbus: `^<this version>` by default; `--nimbus-version` takes a range, or
+ * a path to a packed tarball (`npm pack`), which becomes an absolute `file:` spec.
+ */
+export function nimbusSpec(requested: string | undefined, cwd = process.cwd()): string {
+  if (!requested) return `^${nimbusPackage().version}`;
+  if (/\.(tgz|tar\.gz)$/.test(requested)) {
+    const path = requested.startsWith("file:") ? requested.slice(5) : requested;
+    return `file:${isAbsolute(path) ? path : resolve(cwd, path)}`;
+  }
+  return requested;
+}
+
+/**
+ * The app's package.json. The app needs hono itself (its JSX runtime) and drizzle-orm
+ * (drizzle-kit's peer), in the ranges Nimbus uses, so npm installs one copy of each.
  */
 export function packageJson(name: string, nimbusVersion: string | undefined): string {
-  const nimbus = readJson(join(NIMBUS_ROOT, "package.json"));
-  const shared = (pkg: string) =>
-    nimbusVersion
-      ? (nimbus.dependencies?.[pkg] ?? "*")
-      : `file:${join(NIMBUS_ROOT, "node_modules", pkg)}`;
-  const dependencies = {
-    "drizzle-orm": shared("drizzle-orm"),
-    hono: shared("hono"),
-    "nimbus-web": nimbusVersion ?? `file:${NIMBUS_ROOT.replace(/\/$/, "")}`,
-  };
+  const nimbus = nimbusPackage();
   const pkg = {
     name,
     version: "0.1.0",
@@ -63,8 +63,12 @@ export function packageJson(name: string, nimbusVersion: string | undefined): st
       check: "tsc -p .",
       deploy: "nimbus deploy",
     },
-    dependencies,
-    devDependencies: Object.fromEntries(DEV_TOOLS.map((tool) => [tool, versionOf(tool, nimbus)])),
+    dependencies: {
+      "drizzle-orm": rangeOf("drizzle-orm", nimbus),
+      hono: rangeOf("hono", nimbus),
+      "nimbus-web": nimbusSpec(nimbusVersion),
+    },
+    devDependencies: Object.fromEntries(DEV_TOOLS.map((tool) => [tool, rangeOf(tool, nimbus)])),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

@@ -13,7 +13,7 @@ npm test           # the tests in test/, inside workerd
 npm run check      # TypeScript
 \`\`\`
 
-Use the \`nimbus\` command through npx (npx runs it on the Node 22 installed in node_modules):
+Use the \`nimbus\` command (from the nimbus-web package) through npx:
 
 \`\`\`sh
 npx nimbus generate scaffold Post title:string body:text published:boolean

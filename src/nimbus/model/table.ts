@@ -1,8 +1,10 @@
+import type { BuildColumns } from "drizzle-orm";
 import {
   integer,
   type SQLiteColumn,
   type SQLiteColumnBuilderBase,
   type SQLiteTableExtraConfigValue,
+  type SQLiteTableWithColumns,
   sqliteTable,
 } from "drizzle-orm/sqlite-core";
 
@@ -20,6 +22,17 @@ function conventionalColumns() {
   };
 }
 
+/** The table `table()` returns, spelled out so that published type declarations keep it exact. */
+export type NimbusTable<
+  Name extends string,
+  Columns extends Record<string, SQLiteColumnBuilderBase>,
+> = SQLiteTableWithColumns<{
+  name: Name;
+  schema: undefined;
+  columns: BuildColumns<Name, ReturnType<typeof conventionalColumns> & Columns, "sqlite">;
+  dialect: "sqlite";
+}>;
+
 /**
  * A drizzle SQLite table with the Rails conventions: `id`, `createdAt`, `updatedAt`.
  * Column names are the keys in snake_case (`linkId` → `link_id`).
@@ -32,6 +45,6 @@ export function table<Name extends string, Columns extends Record<string, SQLite
   name: Name,
   columns: Columns,
   extras?: (columns: Record<keyof Columns | "id", SQLiteColumn>) => SQLiteTableExtraConfigValue[],
-) {
+): NimbusTable<Name, Columns> {
   return sqliteTable(name, { ...conventionalColumns(), ...columns }, extras as never);
 }

@@ -1,0 +1,12 @@
+/**
+ * nimbus-web/node: the Node-only side of Nimbus — the local libSQL server and the migrator.
+ * Never import this from app code that runs in a Worker: an app's bundle takes `nimbus-web`,
+ * `nimbus-web/coord` and `nimbus-web/testing` only.
+ */
+export {
+  type LibsqlServer,
+  type LibsqlServerOptions,
+  type Synchronous,
+  startLibsqlServer,
+} from "./libsql-server/index.ts";
+export * from "./migrate/index.ts";
