@@ -1,26 +1,64 @@
 /**
- * The acceptance test of the CLI, with real processes and nothing but the npm registry:
- * nimbus new → npm install → generate scaffold → the app's own dev server over HTTP (HTML and
- * JSON: create, a validation error, list, edit, delete) → the app's own npm test and tsc.
+ * The acceptance test of the package and its CLI, as a user gets them, with this checkout out of
+ * reach: `npm pack` → the tarball installed in an empty folder → its `nimbus-web new blog` on the
+ * machine's own Node → the app installed (nimbus-web from the tarball, the rest from the registry)
+ * → generate scaffold → the app's own dev server over HTTP (HTML and JSON: create, a validation
+ * error, list, edit, delete) → the app's own npm test and tsc → routes, deploy --dry-run, db, console.
  * It measures the seconds from `nimbus new` to the first successful create.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../src/cli/generate/manifest.ts";
 import { appFile, schemaFile } from "../../src/cli/templates/source.ts";
 import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
 
-const CLI = join(NIMBUS_ROOT, "src", "cli", "main.ts");
 const SCAFFOLD = ["generate", "scaffold", "Post", "title:string", "body:text", "published:boolean"];
 // No colours: the test reads the app's test summary.
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", NO_COLOR: "1" };
 
 const temp = mkdtempSync(join(tmpdir(), "nimbus-e2e-"));
 const app = join(temp, "blog");
+
+/** The machine's own Node (not the Node 22 npm scripts bring): the published bin must start on it. */
+function machineNode(): string {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir.includes("node_modules")) continue;
+    const node = join(dir, "node");
+    if (existsSync(node)) return node;
+  }
+  return process.execPath;
+}
+
+/**
+ * `npm pack` of nimbus-web (its prepack builds dist/) and of create-nimbus, both installed in an
+ * empty folder, as `npm create nimbus` would fetch them from the registry.
+ */
+async function installPackedNimbus(): Promise<{ tarball: string; create: string }> {
+  const pack = async (dir: string) => {
+    const out = await run("npm", ["pack", "--json", "--pack-destination", temp], dir, 300_000);
+    const [{ filename }] = JSON.parse(out.slice(out.indexOf("["))) as [{ filename: string }];
+    return join(temp, filename);
+  };
+  const tarball = await pack(NIMBUS_ROOT);
+  const createTarball = await pack(join(NIMBUS_ROOT, "src", "create-nimbus"));
+  const tools = join(temp, "tools");
+  mkdirSync(tools);
+  writeFileSync(join(tools, "package.json"), '{ "name": "tools", "private": true }\n');
+  const install = [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--prefer-offline",
+    tarball,
+    createTarball,
+  ];
+  await run("npm", install, tools, 400_000);
+  return { tarball, create: join(tools, "node_modules", ".bin", "create-nimbus") };
+}
 let server: ChildProcess | undefined;
 
 /** Runs a command to its end; fails with its output if it exits non-zero or outlives `timeoutMs`. */
@@ -156,7 +194,16 @@ describe("from an empty folder to a working resource", () => {
     const seconds = () => Number(((performance.now() - started) / 1000).toFixed(1));
     const timings: Record<string, number> = {};
 
-    await run(process.execPath, [CLI, "new", "blog"], temp, 400_000);
+    const { tarball, create } = await installPackedNimbus();
+    timings.packAndInstallNimbus = seconds();
+    const node = machineNode();
+    const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
+    // `npm create nimbus@latest blog` runs create-nimbus, which runs `nimbus-web new`.
+    await run(node, [create, "blog", "--skip-install", "--nimbus-version", tarball], temp, 60_000);
+    const manifest = readFileSync(join(app, "package.json"), "utf8");
+    expect(manifest).not.toContain(NIMBUS_ROOT.replace(/\/$/, ""));
+    expect(JSON.parse(manifest).dependencies["nimbus-web"]).toBe(`file:${tarball}`);
+    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], app, 400_000);
     timings.newWithInstall = seconds();
     const nimbus = join(app, "node_modules", ".bin", "nimbus");
     await run(process.execPath, [nimbus, ...SCAFFOLD], app, 120_000);
@@ -292,7 +339,8 @@ describe("from an empty folder to a working resource", () => {
     const generated = Object.keys(readManifest(app).files);
     const code = generated.filter((path) => !path.endsWith(".json"));
     const figures = {
-      command: `nimbus new blog && nimbus ${SCAFFOLD.join(" ")} && nimbus dev`,
+      command: `npm create nimbus blog && nimbus ${SCAFFOLD.join(" ")} && nimbus dev`,
+      machineNode: version,
       commands: 3,
       secondsFromNewToFirstCreate: timings.firstCreate,
       timings,

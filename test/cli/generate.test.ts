@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -62,7 +63,10 @@ beforeAll(() => {
   write("migrations/meta/_journal.json", journalFile());
   write("test/setup.ts", setupFile());
   write("test/support/browser.ts", supportFile());
+  // The app's node_modules as npm install would make it: the framework and the tools, from here.
   mkdirSync(join(root, "node_modules"));
+  for (const entry of readdirSync(join(NIMBUS_ROOT, "node_modules")))
+    symlinkSync(join(NIMBUS_ROOT, "node_modules", entry), join(root, "node_modules", entry));
   symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus-web"));
   project = projectAt(root);
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);

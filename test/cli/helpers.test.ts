@@ -5,7 +5,7 @@ import { sizeReport } from "../../src/cli/commands/deploy.ts";
 import { routeTable } from "../../src/cli/commands/routes.ts";
 import { seededTables } from "../../src/cli/db/seed.ts";
 import { readWranglerToml } from "../../src/cli/project.ts";
-import { packageJson } from "../../src/cli/templates/package-json.ts";
+import { nimbusSpec, packageJson } from "../../src/cli/templates/package-json.ts";
 import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
 
 describe("readWranglerToml", () => {
@@ -75,17 +75,17 @@ describe("sizeReport", () => {
 });
 
 describe("the new app's package.json", () => {
-  it("links this checkout, and hono and drizzle-orm to its copies, with the checkout's tool versions", () => {
+  const nimbus = JSON.parse(readFileSync(join(NIMBUS_ROOT, "package.json"), "utf8"));
+
+  it("names nimbus-web by a version range, never a path, with nimbus-web's own tool ranges", () => {
     const pkg = JSON.parse(packageJson("blog", undefined));
     expect(pkg.dependencies).toEqual({
-      "drizzle-orm": `file:${join(NIMBUS_ROOT, "node_modules", "drizzle-orm")}`,
-      hono: `file:${join(NIMBUS_ROOT, "node_modules", "hono")}`,
-      nimbus: `file:${NIMBUS_ROOT.replace(/\/$/, "")}`,
+      "drizzle-orm": nimbus.dependencies["drizzle-orm"],
+      hono: nimbus.dependencies.hono,
+      "nimbus-web": `^${nimbus.version}`,
     });
-    const wrangler = JSON.parse(
-      readFileSync(join(NIMBUS_ROOT, "node_modules", "wrangler", "package.json"), "utf8"),
-    );
-    expect(pkg.devDependencies.wrangler).toBe(wrangler.version);
+    expect(JSON.stringify(pkg)).not.toContain(NIMBUS_ROOT);
+    expect(pkg.devDependencies.wrangler).toBe(nimbus.devDependencies.wrangler);
     expect(Object.keys(pkg.devDependencies)).toEqual([
       "@cloudflare/vitest-plugin",
       "@cloudflare/workers-types",
@@ -99,13 +99,9 @@ describe("the new app's package.json", () => {
     expect(pkg.scripts).toMatchObject({ start: "nimbus dev", test: "vitest run" });
   });
 
-  it("depends on a published nimbus with --nimbus-version, and on nimbus's own ranges", () => {
-    const pkg = JSON.parse(packageJson("blog", "^0.1.0"));
-    const nimbus = JSON.parse(readFileSync(join(NIMBUS_ROOT, "package.json"), "utf8"));
-    expect(pkg.dependencies).toEqual({
-      "drizzle-orm": nimbus.dependencies["drizzle-orm"],
-      hono: nimbus.dependencies.hono,
-      nimbus: "^0.1.0",
-    });
+  it("takes another range, or a packed tarball as an absolute file: spec", () => {
+    expect(JSON.parse(packageJson("blog", "^0.1.0")).dependencies["nimbus-web"]).toBe("^0.1.0");
+    expect(nimbusSpec("nimbus-web-0.2.0.tgz", "/tmp/x")).toBe("file:/tmp/x/nimbus-web-0.2.0.tgz");
+    expect(nimbusSpec("/a/b.tgz")).toBe("file:/a/b.tgz");
   });
 });
