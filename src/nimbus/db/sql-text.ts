@@ -5,8 +5,8 @@
  * sqlite3_bind_parameter_name; the splitter follows sqlite3_complete()'s state machine.
  */
 
-type TokenKind = "ws" | "semi" | "word" | "ident" | "param" | "open" | "close" | "other";
-type Token = { kind: TokenKind; start: number; end: number };
+export type TokenKind = "ws" | "semi" | "word" | "ident" | "param" | "open" | "close" | "other";
+export type Token = { kind: TokenKind; start: number; end: number };
 
 const isWordStart = (c: string) => /[A-Za-z_]/.test(c) || c > "\x7f";
 const isWordChar = (c: string) => /[A-Za-z0-9_$]/.test(c) || c > "\x7f";
@@ -20,7 +20,8 @@ function skipQuoted(sql: string, i: number, close: string): number {
   return sql.length;
 }
 
-function tokenize(sql: string): Token[] {
+/** The tokens of SQL text; comments count as whitespace (`ws`). */
+export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < sql.length) {
