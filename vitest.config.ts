@@ -60,6 +60,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: "cluster",
+          // Real processes (workerd, HAProxy, keepalived) in network namespaces the tests make.
+          include: ["test/cluster/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
