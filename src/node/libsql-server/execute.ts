@@ -53,6 +53,16 @@ function singleStatement(sql: string): Statement {
   return statements[0] as Statement;
 }
 
+/**
+ * sqlite3_bind_parameter_name for each index: the first name that took the index. In
+ * `SELECT :b, :a, ?1` parameter 1 is `:b` (and `?1` binds the same value).
+ */
+function parameterNames(st: Statement): Map<number, string | null> {
+  const names = new Map<number, string | null>();
+  for (const p of st.params) if (!names.has(p.index)) names.set(p.index, p.name);
+  return names;
+}
+
 /** sqld's Params::bind: values for parameters 1..count, looked up by position or by name. */
 function bindValues(st: Statement, stmt: ProtoStmt): SqlValue[] {
   const positional = stmt.args ?? [];
@@ -63,7 +73,7 @@ function bindValues(st: Statement, stmt: ProtoStmt): SqlValue[] {
   if (given > st.paramCount) {
     throw stmtErrors.argsInvalid(`too many parameters, expected ${st.paramCount} found ${given}`);
   }
-  const names = new Map(st.params.map((p) => [p.index, p.name]));
+  const names = parameterNames(st);
   const byName = new Map(named.map((a) => [a.name, a.value]));
   const values: SqlValue[] = new Array(st.paramCount).fill(null);
   for (let index = 1; index <= st.paramCount; index++) {
@@ -82,6 +92,19 @@ function bindValues(st: Statement, stmt: ProtoStmt): SqlValue[] {
   return values;
 }
 
+function emptyResult(durationMs: number): StmtResult {
+  return {
+    cols: [],
+    rows: [],
+    affected_row_count: 0,
+    last_insert_rowid: null,
+    replication_index: null,
+    rows_read: 0,
+    rows_written: 0,
+    query_duration_ms: durationMs,
+  };
+}
+
 function prepare(conn: Connection, st: Statement): PreparedStatement {
   const changesConnection = st.kind === "connection-state";
   if (changesConnection) conn.tainted = true;
@@ -89,27 +112,31 @@ function prepare(conn: Connection, st: Statement): PreparedStatement {
 }
 
 function runOnce(conn: Connection, st: Statement, values: SqlValue[], wantRows: boolean) {
+  const started = performance.now();
+  if (st.kind === "transaction") {
+    try {
+      conn.control(st.sql);
+    } catch (err) {
+      throw isRetryableBusy(err) ? err : toStmtError(err, true);
+    }
+    return emptyResult(performance.now() - started);
+  }
   let prepared: PreparedStatement;
   try {
     prepared = prepare(conn, st);
   } catch (err) {
     throw isRetryableBusy(err) ? err : toStmtError(err, true);
   }
-  const started = performance.now();
   const counts = st.kind === "insert" || st.kind === "update-delete";
-  let rows: unknown[][] = [];
-  let changes = 0;
-  let rowid: bigint | number | null = null;
+  const outcome = conn.step(prepared, values);
+  const rows = outcome.rows ?? [];
+  let changes = outcome.changes;
+  let rowid: bigint | number | null = outcome.lastInsertRowid;
   let cols: StmtResult["cols"] = [];
-  if (prepared.reader) {
-    rows = prepared.all(values) as unknown[][];
+  if (outcome.rows !== null) {
     cols = prepared.columns().map((c) => ({ name: c.name, decltype: c.type }));
     if (counts) changes = conn.changes();
     if (st.kind === "insert") rowid = conn.lastInsertRowid();
-  } else {
-    const info = prepared.run(values);
-    changes = info.changes;
-    rowid = info.lastInsertRowid;
   }
   const lastInsertRowid =
     st.kind !== "insert"
@@ -268,7 +295,7 @@ export function describe(ctx: ExecContext, sql: string): DescribeResult {
   } catch (err) {
     throw toStmtError(err, true);
   }
-  const names = new Map(st.params.map((p) => [p.index, p.name]));
+  const names = parameterNames(st);
   return {
     params: Array.from({ length: st.paramCount }, (_, i) => ({ name: names.get(i + 1) ?? null })),
     cols: prepared.reader

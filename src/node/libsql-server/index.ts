@@ -31,10 +31,17 @@ export type LibsqlServerOptions = {
    * never corrupts the database.
    */
   synchronous?: Synchronous;
-  /** How long a statement waits for another transaction's write lock. Default 5000 ms. */
+  /** How long a statement waits for another transaction's write lock. Default 10 000 ms. */
   busyTimeoutMs?: number;
-  /** Idle time after which a stream (and its open transaction) is dropped. Default 10 s, as sqld. */
+  /** Idle time after which a stream is dropped. Default 10 s, as sqld. */
   streamIdleTimeoutMs?: number;
+  /**
+   * Idle time after which a stream holding an open transaction is dropped and the transaction
+   * rolled back. Must be shorter than busyTimeoutMs, so that a client that went away in the
+   * middle of a transaction never makes other writers fail. Default: the smaller of
+   * streamIdleTimeoutMs and half of busyTimeoutMs.
+   */
+  transactionIdleTimeoutMs?: number;
   /** Largest accepted request body. Default 32 MiB. */
   maxBodyBytes?: number;
   /** Where unexpected internal errors are reported. Default: console.error. */
@@ -82,17 +89,29 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
     setup.close();
   }
 
+  const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+  const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 10_000;
+  const transactionIdleTimeoutMs =
+    options.transactionIdleTimeoutMs ?? Math.min(streamIdleTimeoutMs, busyTimeoutMs / 2);
+  if (transactionIdleTimeoutMs >= busyTimeoutMs) {
+    throw new Error(
+      `transactionIdleTimeoutMs (${transactionIdleTimeoutMs}) must be shorter than busyTimeoutMs (${busyTimeoutMs}): ` +
+        "an abandoned transaction would otherwise make waiting writers fail",
+    );
+  }
+
   const waiters = new LockWaiters();
   const pool = new ConnectionPool({ file, synchronous });
   const streams = new StreamRegistry({
     pool,
     waiters,
-    idleTimeoutMs: options.streamIdleTimeoutMs ?? 10_000,
+    idleTimeoutMs: streamIdleTimeoutMs,
+    transactionIdleTimeoutMs,
   });
   const handler = new HranaHandler({
     streams,
     waiters,
-    busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+    busyTimeoutMs,
   });
   const server = createHranaHttpServer({
     handler,

@@ -17,10 +17,14 @@ export class ConnectionPool {
     return this.#idle.pop() ?? new Connection(this.options);
   }
 
-  /** Rolls back what the stream left open; connections with changed state are closed, not kept. */
+  /**
+   * Rolls back what the stream left open. Only a connection verified back in autocommit
+   * (sqlite3_get_autocommit, read after every failed statement was reset) with nothing left
+   * running and no per-connection state goes back to the pool; any other is closed.
+   */
   release(conn: Connection): void {
-    const clean = conn.rollback();
-    if (!clean || conn.tainted || this.#closed || this.#idle.length >= this.maxIdle) conn.close();
+    conn.rollback();
+    if (!conn.reusable || this.#closed || this.#idle.length >= this.maxIdle) conn.close();
     else this.#idle.push(conn);
   }
 

@@ -33,6 +33,12 @@ export type StreamRegistryOptions = {
   waiters: LockWaiters;
   /** Idle time after which a stream expires; sqld uses 10 s. */
   idleTimeoutMs: number;
+  /**
+   * Idle time after which a stream that holds an open transaction expires (rolled back).
+   * Shorter than the busy timeout, so that a writer waiting behind an abandoned transaction
+   * gets the lock instead of SQLITE_BUSY.
+   */
+  transactionIdleTimeoutMs: number;
 };
 
 export class StreamRegistry {
@@ -78,7 +84,9 @@ export class StreamRegistry {
       this.#handles.delete(stream.id);
       return null;
     }
-    const timer = setTimeout(() => this.#expire(stream.id), this.#options.idleTimeoutMs);
+    const { idleTimeoutMs, transactionIdleTimeoutMs } = this.#options;
+    const idleMs = stream.conn.autocommit ? idleTimeoutMs : transactionIdleTimeoutMs;
+    const timer = setTimeout(() => this.#expire(stream.id), idleMs);
     timer.unref();
     this.#handles.set(stream.id, { state: "available", stream, timer });
     return this.#encodeBaton(stream.id, stream.seq);

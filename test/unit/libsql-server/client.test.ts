@@ -74,6 +74,15 @@ describe("execute", () => {
     expect(numbered.rows[0]).toMatchObject({ two: "second", one: "first" });
   });
 
+  it("binds ?1 to the first named parameter when named and numbered are mixed, as SQLite", async () => {
+    // SQLite numbers :b as 1 and :a as 2; ?1 is the same parameter as :b
+    const rs = await db.execute({
+      sql: "SELECT :b AS b, :a AS a, ?1 AS one",
+      args: { b: 1, a: 2 },
+    });
+    expect(rs.rows[0]).toMatchObject({ b: 1, a: 2, one: 1 });
+  });
+
   it("returns integers as number, bigint or string per intMode", async () => {
     const big = "SELECT 9007199254740993 AS big, 5 AS small";
     const asBigint = fx.client(server, { intMode: "bigint" });

@@ -102,7 +102,19 @@ describe("interactive transactions", () => {
     const tx = await a.transaction("write");
     await tx.execute("INSERT INTO t (v) VALUES ('holder')");
     const started = Date.now();
-    const err = await b.execute("INSERT INTO t (v) VALUES ('waiter')").catch((e: unknown) => e);
+    let settled = false;
+    const waiting = b
+      .execute("INSERT INTO t (v) VALUES ('waiter')")
+      .catch((e: unknown) => e)
+      .finally(() => {
+        settled = true;
+      });
+    // the holder stays active: an idle one would be rolled back before the busy timeout
+    while (!settled) {
+      await tx.execute("SELECT 1");
+      await sleep(20);
+    }
+    const err = await waiting;
     const waited = Date.now() - started;
     expect(err).toBeInstanceOf(LibsqlError);
     expect((err as LibsqlError).code).toBe("SQLITE_BUSY");
