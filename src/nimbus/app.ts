@@ -1,6 +1,11 @@
 import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { secureHeaders } from "hono/secure-headers";
+import { privateByDefault } from "./cache/privacy.ts";
+import { RequestCache } from "./cache/request.ts";
+import { CacheRuntime } from "./cache/runtime.ts";
+import type { CacheSettings } from "./cache/types.ts";
+import { watchWrites } from "./cache/writes.ts";
 import type { DatabaseEngine } from "./db/database.ts";
 import { databaseFromEnv } from "./db/from-env.ts";
 import { lazyDatabase } from "./db/lazy.ts";
@@ -31,6 +36,8 @@ export interface AppOptions {
   sessions?: SessionOptions;
   /** One JSON log line per request (default true). */
   logRequests?: boolean;
+  /** The read-through cache behind resources' `cache:` rules and `cached()` (nimbus/cache). */
+  cache?: CacheSettings;
 }
 
 /** A Hono app with Nimbus's conventions; `resources()` mounts declared resources. */
@@ -73,11 +80,24 @@ export function createApp<Bindings extends object = object>(
     return next();
   });
   base.use(secureHeaders());
+  base.use(privateByDefault());
   base.use(session(options.sessions));
   base.use(csrf({ trustedOrigins: options.trustedOrigins ?? [] }));
+  const cache = new CacheRuntime(options.cache);
+  cache.refresh = (request, c) => {
+    try {
+      c.executionCtx.waitUntil(Promise.resolve(app.fetch(request, c.env, c.executionCtx)));
+    } catch {
+      // No ExecutionContext to finish it in: the stale entry just expires.
+    }
+  };
   base.use(async (c, next) => {
     const lazy = lazyDatabase(database, c);
-    c.set("db", lazy.db);
+    const requestCache = new RequestCache(cache, c, () =>
+      lazy.opened() ? database.token?.(c) : undefined,
+    );
+    c.set("cache", requestCache);
+    c.set("db", cache.enabled ? watchWrites(lazy.db, requestCache) : lazy.db);
     await next();
     if (lazy.opened()) await database.close?.(c);
   });

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { RequestCache } from "./cache/request.ts";
 import type { NimbusDatabase } from "./db/database.ts";
 import type { ParsedBody } from "./http/body.ts";
 import type { Session } from "./security/session.ts";
@@ -20,6 +21,8 @@ export interface NimbusVariables {
   format: "html" | "json";
   /** The request body as a JSON object or form fields, read once (400, 413 or 415 when it can't be). */
   body: () => Promise<ParsedBody>;
+  /** The app's cache as this request sees it (nimbus/cache: `cached()`, `invalidate()`). */
+  cache: RequestCache;
 }
 
 export interface NimbusEnv<Bindings extends object = object> {

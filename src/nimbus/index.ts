@@ -24,6 +24,14 @@ export {
 // Columns and query helpers, so a model file needs only "nimbus-web".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";
+export {
+  type CachedOptions,
+  type CacheRule,
+  type CacheSettings,
+  cached,
+  cacheResponse,
+  invalidate,
+} from "./cache/index.ts";
 export type { SessionStore } from "./coord/session-store.ts";
 export { CONSISTENCY_COOKIE, CONSISTENCY_HEADER } from "./db/consistency/token.ts";
 export { type D1Options, d1 } from "./db/d1.ts";

@@ -12,6 +12,9 @@ export const linkResource = resource("/links", Link, {
   sortable: ["title", "createdAt"],
   filterable: ["url"],
   views: { index: LinkList },
+  // Pages are cached for anonymous visitors; any write to links (or comments, on a link's page)
+  // makes the old copies unreachable at once.
+  cache: { index: { ttl: 60 }, show: { ttl: 300, tags: ["comments"] } },
   actions: {
     // A link's page shows its comments and votes too.
     show: async ({ c, db, record, paths, respond }) => {

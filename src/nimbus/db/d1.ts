@@ -2,6 +2,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { readToken, writeToken } from "./consistency/token.ts";
 import { type DatabaseEngine, DRIZZLE_CONFIG, type NimbusDatabase } from "./database.ts";
+import { isRead } from "./router/statement.ts";
 
 export interface D1Options {
   /** The binding's name in wrangler.toml (default `DB`). */
@@ -39,7 +40,7 @@ function bindingOf(c: Context, binding: string): D1Database {
 export function d1(options: string | D1Options = {}): DatabaseEngine {
   const { binding = "DB", sessions = true } =
     typeof options === "string" ? { binding: options } : options;
-  const open = new WeakMap<Context, D1DatabaseSession>();
+  const open = new WeakMap<Context, { session: D1DatabaseSession; wrote: boolean }>();
   return {
     open(c) {
       const database = bindingOf(c, binding);
@@ -55,12 +56,32 @@ export function d1(options: string | D1Options = {}): DatabaseEngine {
       const session = database.withSession(
         token && BOOKMARK.test(token) ? token : "first-unconstrained",
       );
-      open.set(c, session);
-      return drizzle(session as unknown as D1Database, DRIZZLE_CONFIG) as unknown as NimbusDatabase;
+      const state = { session, wrote: false };
+      open.set(c, state);
+      // Every statement is prepared: a write among them is what lets the token's cookie be set.
+      const watched = new Proxy(session, {
+        get(target, property) {
+          if (property === "prepare") {
+            return (query: string) => {
+              if (!state.wrote && !isRead(query)) state.wrote = true;
+              return target.prepare(query);
+            };
+          }
+          const value = Reflect.get(target, property, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      return drizzle(watched as unknown as D1Database, DRIZZLE_CONFIG) as unknown as NimbusDatabase;
     },
     close(c) {
-      const bookmark = open.get(c)?.getBookmark();
-      if (bookmark) writeToken(c, bookmark);
+      const state = open.get(c);
+      const bookmark = state?.session.getBookmark();
+      if (!state || !bookmark) return;
+      const sent = readToken(c);
+      writeToken(c, bookmark, state.wrote || (sent !== undefined && sent !== bookmark));
+    },
+    token(c) {
+      return open.get(c)?.session.getBookmark() ?? undefined;
     },
   };
 }

@@ -12,6 +12,12 @@ export type NimbusDatabase = BaseSQLiteDatabase<"async", unknown>;
 export interface DatabaseEngine {
   open(c: Context): NimbusDatabase;
   close?(c: Context): void | Promise<void>;
+  /**
+   * The consistency token this request's reads and writes have reached so far (a D1 bookmark, a
+   * libSQL position), or undefined when it is not known. The cache stores it with each entry so
+   * a client carrying a newer token is not served an older entry.
+   */
+  token?(c: Context): string | undefined;
 }
 
 /** Drizzle maps camelCase keys to snake_case columns for every engine alike. */

@@ -57,5 +57,8 @@ export function databaseFromEnv(options: { binding?: string } = {}): DatabaseEng
     close(c) {
       return chosen.get(c)?.close?.(c);
     },
+    token(c) {
+      return chosen.get(c)?.token?.(c);
+    },
   };
 }

@@ -64,7 +64,13 @@ export function libsql(options: LibsqlOptions): LibsqlEngine {
       const client = requests.get(c);
       if (!client) return;
       client.close();
-      if (client.position > 0) writeToken(c, String(client.position));
+      if (client.position > 0) {
+        writeToken(c, String(client.position), client.wrote || client.position > client.initial);
+      }
+    },
+    token(c) {
+      const position = requests.get(c)?.position ?? 0;
+      return position > 0 ? String(position) : undefined;
     },
   };
 }

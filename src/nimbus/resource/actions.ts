@@ -177,7 +177,9 @@ export async function destroy(rt: ResourceRuntime, ctx: Member): Promise<Respons
   await ctx.db
     .delete(rt.model.table)
     .where(and(eq(rt.columns.id as never, record.id), ctx.where))
-    .run();
+    // Returning the id lets the cache invalidate this record's tag alone, not every record's.
+    .returning({ id: rt.columns.id as never })
+    .all();
   await rt.resource.options.afterDestroy?.(record, ctx.c);
   if (ctx.c.get("format") === "json") return ctx.c.body(null, 204);
   ctx.c.get("session").flash(`${rt.names.singularTitle} was deleted.`);

@@ -1,4 +1,6 @@
-import type { Context, Hono } from "hono";
+import { getTableName } from "drizzle-orm";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { cacheResponse } from "../cache/action.ts";
 import type { NimbusEnv } from "../env.ts";
 import { HttpError } from "../http/errors.ts";
 import * as defaults from "./actions.ts";
@@ -50,6 +52,17 @@ export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
     async (c: Context<NimbusEnv>) =>
       handler(await memberContext(rt, c));
 
+  // Cached actions: the index carries the model's tag, a record's page its own (and `links:*`).
+  const table = getTableName(rt.model.table);
+  const cacheIndex = options.cache?.index && cacheResponse(options.cache.index, () => [table]);
+  const cacheShow =
+    options.cache?.show &&
+    cacheResponse(options.cache.show, (c) => [`${table}:${c.req.param("id")}`, `${table}:*`]);
+  const get = (
+    path: string,
+    cache: MiddlewareHandler<NimbusEnv> | undefined,
+    handler: (c: Context<NimbusEnv>) => Promise<Response>,
+  ) => (cache ? app.get(path, cache, handler) : app.get(path, handler));
   const index = pick(rt, "index", defaults.index);
   const create = pick(rt, "create", defaults.create);
   const show = pick(rt, "show", defaults.show);
@@ -63,10 +76,10 @@ export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
       onCollection(route.handler as unknown as Handler),
     );
   }
-  if (enabled("index")) app.get(collection, onCollection(index));
+  if (enabled("index")) get(collection, cacheIndex, onCollection(index));
   if (enabled("create")) app.post(collection, onCollection(create));
   if (enabled("new")) app.get(`${collection}/new`, onCollection(pick(rt, "new", defaults.newForm)));
-  if (enabled("show")) app.get(member, onMember(show));
+  if (enabled("show")) get(member, cacheShow, onMember(show));
   if (enabled("edit")) app.get(`${member}/edit`, onMember(pick(rt, "edit", defaults.edit)));
   if (enabled("update")) app.on(["PUT", "PATCH"], member, onMember(update));
   if (enabled("destroy")) app.delete(member, onMember(destroy));

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ParamKeys, ParamKeyToRecord } from "hono/types";
+import type { CacheRule } from "../cache/types.ts";
 import type { NimbusDatabase } from "../db/database.ts";
 import type { NimbusEnv } from "../env.ts";
 import type { FieldErrors } from "../http/errors.ts";
@@ -168,6 +169,12 @@ export interface ResourceOptions<M extends AnyModel, Path extends string> {
   afterDestroy?: AfterWrite<M>;
   /** Names used in headings and messages (default: from the path's last segment). */
   names?: Partial<ResourceNames>;
+  /**
+   * Cache these actions' responses (nimbus/cache), e.g. `{ index: { ttl: 60 }, show: { ttl: 300 } }`.
+   * The index is tagged with the model's table (`links`), a record's page with `links:<id>`;
+   * writes through `c.var.db` invalidate both, on every node.
+   */
+  cache?: Partial<Record<"index" | "show", CacheRule>>;
 }
 
 /** A declared resource: a path, a model and how they meet; mount it with `app.resources(...)`. */

@@ -16,11 +16,14 @@ export function readToken(c: Context): string | undefined {
 
 /**
  * Hands the client its token for the next request, on whichever node that lands: always in the
- * response header, and in a cookie unless the client manages the header itself.
+ * response header, and in a cookie unless the client manages the header itself. The cookie is
+ * set only when the token `advanced`: the request wrote, or moved a token the client already
+ * had. A read by a client without a token sets none, so that response stays shareable (a page
+ * that sets a cookie is never cached for others, see nimbus/cache).
  */
-export function writeToken(c: Context, token: string): void {
+export function writeToken(c: Context, token: string, advanced: boolean): void {
   c.header(CONSISTENCY_HEADER, token);
-  if (c.req.header(CONSISTENCY_HEADER)) return;
+  if (!advanced || c.req.header(CONSISTENCY_HEADER)) return;
   if (getCookie(c, CONSISTENCY_COOKIE) === token) return;
   setCookie(c, CONSISTENCY_COOKIE, token, {
     path: "/",

@@ -36,6 +36,10 @@ export class RoutedClient implements Client {
   readonly #clients = new Map<Replica | "primary", Client>();
   /** The client's consistency position: every read must see at least this much. */
   position: number;
+  /** The position the client came with. */
+  readonly initial: number;
+  /** True once this request wrote (then the client must carry the new position). */
+  wrote = false;
   closed = false;
   readonly protocol: string;
 
@@ -43,6 +47,7 @@ export class RoutedClient implements Client {
     this.#cluster = cluster;
     this.#listener = listener;
     this.position = position;
+    this.initial = position;
     this.protocol = "http";
   }
 
@@ -188,6 +193,7 @@ export class RoutedClient implements Client {
 
   #advance(kind: RouteEvent["kind"], position: number): void {
     this.position = position;
+    this.wrote = true;
     this.#emit({ kind, servedBy: "primary", skipped: [], position });
   }
 

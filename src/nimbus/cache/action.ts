@@ -1,0 +1,163 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { readToken } from "../db/consistency/token.ts";
+import type { NimbusEnv } from "../env.ts";
+import type { Session } from "../security/session.ts";
+import { type Entry, personalize, strongEtag } from "./entry.ts";
+import { clientIsAhead } from "./freshness.ts";
+import { matchesEtag, notModified, PRIVATE } from "./http.ts";
+import { responseKey } from "./key.ts";
+import type { RequestCache } from "./request.ts";
+import type { CacheRule } from "./types.ts";
+import { shareable, standInSession, storable } from "./viewer.ts";
+
+/** Header the background refresh of a stale entry carries (with the runtime's secret). */
+export const REFRESH_HEADER = "Nimbus-Cache-Refresh";
+/** Headers of a response that belong to its request, not to the entry. */
+const NOT_STORED = new Set([
+  "set-cookie",
+  "etag",
+  "cache-control",
+  "content-length",
+  "nimbus-consistency",
+]);
+/** Bodies we read to validate: pages and JSON, never a stream of something else. */
+const TEXTUAL = /^(text\/|application\/(json|problem\+json|xml))/;
+
+/**
+ * Caches a GET route's response per the rule: served from the nearest tier while fresh (and
+ * its tags unchanged), regenerated once per key on this node when not, and answered with a
+ * strong ETag (304 on If-None-Match). `tagsOf` names the tags that come for free.
+ */
+export function cacheResponse(
+  rule: CacheRule,
+  tagsOf: (c: Context<NimbusEnv>) => string[] = () => [],
+): MiddlewareHandler<NimbusEnv> {
+  const ttlMs = rule.ttl * 1000;
+  const staleMs = (rule.staleWhileRevalidate ?? 0) * 1000;
+  return async (c, next) => {
+    const rc = c.get("cache") as RequestCache | undefined;
+    if (c.req.method !== "GET") return next();
+    if (!rc?.runtime.enabled || !shareable(c)) {
+      await next();
+      return validated(c);
+    }
+    const runtime = rc.runtime;
+    const tags = [...tagsOf(c), ...(rule.tags ?? [])];
+    const versions = await runtime.versions(c.env).read(c.env, tags);
+    const key = responseKey(c, rule.vary ?? [], tags, versions);
+    const refreshing = c.req.header(REFRESH_HEADER) === runtime.refreshSecret;
+    const now = Date.now();
+
+    let entry = refreshing ? undefined : await runtime.lookup(key, c.env);
+    // Read-your-writes: a client that has seen more than the entry gets a fresh answer.
+    if (entry && clientIsAhead(readToken(c), entry.token)) entry = undefined;
+    if (entry && now > entry.freshUntil) {
+      if (now <= entry.staleUntil && runtime.refresh) {
+        runtime.refresh(refreshRequest(c, rule, runtime.refreshSecret), c);
+      } else entry = undefined;
+    }
+    if (entry) return serve(c, entry, rule);
+
+    const fresh = await runtime.once(key, async () => {
+      const placeholder = crypto.randomUUID();
+      const standIn = standInSession(placeholder);
+      const real = c.get("session");
+      c.set("session", standIn);
+      try {
+        await next();
+      } finally {
+        c.set("session", real);
+      }
+      const res = c.res;
+      if (!storable(res, standIn) || !TEXTUAL.test(res.headers.get("Content-Type") ?? "")) {
+        await adopt(c, standIn, placeholder);
+        return null;
+      }
+      const body = await res.text();
+      const made: Entry = {
+        status: res.status,
+        headers: [...res.headers].filter(([name]) => !NOT_STORED.has(name.toLowerCase())),
+        body,
+        placeholder: body.includes(placeholder) ? placeholder : null,
+        etag: await strongEtag(body),
+        token: rc.dbToken() ?? readToken(c),
+        freshUntil: Date.now() + ttlMs,
+        staleUntil: Date.now() + ttlMs + staleMs,
+      };
+      runtime.store(key, made, c.env, rc.defer);
+      return made;
+    });
+    if (fresh) return serve(c, fresh, rule);
+    // Not shareable: this request's own answer (a waiter for someone else's runs its own).
+    if (!c.finalized) await next();
+    return validated(c);
+  };
+}
+
+/**
+ * A response rendered with the stand-in session that can't be shared goes to this viewer
+ * alone: what the handler did to the session is done to theirs, and their token replaces the
+ * placeholder.
+ */
+async function adopt(c: Context<NimbusEnv>, standIn: Session, placeholder: string): Promise<void> {
+  const real = c.get("session");
+  for (const [name, value] of Object.entries(standIn.toJSON())) {
+    if (name !== "csrf") real.set(name, value);
+  }
+  const res = c.res;
+  if (!TEXTUAL.test(res.headers.get("Content-Type") ?? "")) return;
+  const body = await res.text();
+  const personal = body.includes(placeholder)
+    ? body.replaceAll(placeholder, real.csrfToken())
+    : body;
+  replace(c, new Response(personal, { status: res.status, headers: res.headers }));
+}
+
+/**
+ * Makes `res` the request's response as it is: Hono's own setter would copy the old response's
+ * headers over it, and a middleware's return value is ignored once a handler has answered.
+ */
+function replace(c: Context<NimbusEnv>, res: Response): Response {
+  c.res = undefined as unknown as Response;
+  c.res = res;
+  return res;
+}
+
+function refreshRequest(c: Context<NimbusEnv>, rule: CacheRule, secret: string): Request {
+  const headers = new Headers({ [REFRESH_HEADER]: secret });
+  for (const name of ["Accept", ...(rule.vary ?? [])]) {
+    const value = c.req.header(name);
+    if (value !== undefined) headers.set(name, value);
+  }
+  return new Request(c.req.url, { headers });
+}
+
+/** The entry as this viewer gets it: their CSRF token in place, its ETag, 304 when they have it. */
+function serve(c: Context<NimbusEnv>, entry: Entry, rule: CacheRule): Response {
+  const token = entry.placeholder === null ? undefined : c.get("session").csrfToken();
+  const { body, etag } = personalize(entry, token);
+  const cacheControl =
+    rule.public && entry.placeholder === null ? `public, max-age=${rule.ttl}` : PRIVATE;
+  if (matchesEtag(c.req.header("If-None-Match"), etag)) {
+    return replace(c, notModified(etag, cacheControl));
+  }
+  const headers = new Headers(entry.headers);
+  headers.set("ETag", etag);
+  headers.set("Cache-Control", cacheControl);
+  return replace(c, new Response(body, { status: entry.status, headers }));
+}
+
+/** A response rendered for this viewer alone: private, with a strong ETag and 304 when it matches. */
+export async function validated(c: Context<NimbusEnv>): Promise<Response> {
+  const res = c.res;
+  if (res.status !== 200 || !TEXTUAL.test(res.headers.get("Content-Type") ?? "")) return res;
+  const body = await res.text();
+  const etag = await strongEtag(body);
+  const headers = new Headers(res.headers);
+  headers.set("ETag", etag);
+  headers.set("Cache-Control", PRIVATE);
+  if (matchesEtag(c.req.header("If-None-Match"), etag)) {
+    return replace(c, notModified(etag, PRIVATE, res.headers.getSetCookie()));
+  }
+  return replace(c, new Response(body, { status: res.status, headers }));
+}

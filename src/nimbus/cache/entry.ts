@@ -1,0 +1,45 @@
+/** What the cache keeps of a response: plain data, so any tier can store it and any request can use it. */
+export interface Entry {
+  status: number;
+  headers: [string, string][];
+  body: string;
+  /** Stands where each viewer's CSRF token goes; random per entry, so no content can forge it. */
+  placeholder: string | null;
+  /** Strong validator of `body` (before the viewer's token is put in). */
+  etag: string;
+  /** The consistency token the fill's reads had reached (undefined: unknown). */
+  token: string | undefined;
+  /** Milliseconds since the epoch: fresh until, then stale (served while refreshing) until. */
+  freshUntil: number;
+  staleUntil: number;
+}
+
+/** A strong ETag of `text`: the first 128 bits of its SHA-256. */
+export async function strongEtag(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  const hex = [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0"));
+  return `"${hex.join("")}"`;
+}
+
+/** 32-bit FNV-1a: tells one viewer's token from another inside an ETag, not a secret. */
+export function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36);
+}
+
+/** The entry's body and ETag as one viewer gets them: their own CSRF token in place. */
+export function personalize(
+  entry: Entry,
+  token: string | undefined,
+): { body: string; etag: string } {
+  if (entry.placeholder === null || token === undefined)
+    return { body: entry.body, etag: entry.etag };
+  return {
+    body: entry.body.replaceAll(entry.placeholder, token),
+    etag: `${entry.etag.slice(0, -1)}-${fnv1a(token)}"`,
+  };
+}

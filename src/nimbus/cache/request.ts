@@ -1,0 +1,91 @@
+import type { Context } from "hono";
+import type { CacheRuntime, Defer } from "./runtime.ts";
+
+/** A write the database handle saw: which table, and which rows when the statement said so. */
+export interface WriteEvent {
+  table: string;
+  kind: "insert" | "update" | "delete";
+  /** The ids of the rows written, when the statement returned them; null when unknown. */
+  ids: readonly (string | number)[] | null;
+}
+
+/** The tags a write invalidates: the table's, each row's, or every row's (`links:*`) when unknown. */
+export function tagsOfWrite(write: WriteEvent): string[] {
+  const tags = [write.table];
+  if (write.ids) for (const id of write.ids) tags.push(`${write.table}:${id}`);
+  // A new row has no cached page yet; a change to rows we can't name reaches all of them.
+  else if (write.kind !== "insert") tags.push(`${write.table}:*`);
+  return tags;
+}
+
+/** The cache as one request sees it (`c.var.cache`). */
+export class RequestCache {
+  readonly #held: string[][] = [];
+  #transactions = 0;
+
+  constructor(
+    readonly runtime: CacheRuntime,
+    readonly c: Context,
+    /** The consistency token the request's database reads and writes have reached. */
+    readonly dbToken: () => string | undefined,
+  ) {}
+
+  /** Runs `task` after the response when the runtime can, else now (tests without an ExecutionContext). */
+  readonly defer: Defer = (task) => {
+    const swallow = task.catch((error: unknown) => logFailure("cache store", error));
+    try {
+      this.c.executionCtx.waitUntil(swallow);
+    } catch {
+      // No ExecutionContext: the task runs on, unawaited; losing it only costs a later miss.
+    }
+  };
+
+  /** Bumps `tags` everywhere; resolves when every node will see it within versionsMaxAgeMs. */
+  async invalidate(tags: Iterable<string>): Promise<void> {
+    await this.runtime.versions(this.c.env).bump(this.c.env, tags);
+  }
+
+  /** Called by the database handle after a write committed (or, inside a transaction, at its commit). */
+  async wrote(write: WriteEvent): Promise<void> {
+    const tags = tagsOfWrite(write);
+    if (this.#transactions > 0) {
+      this.#held.push(tags);
+      return;
+    }
+    try {
+      await this.invalidate(tags);
+    } catch (error) {
+      // The write has happened and can't be taken back: entries of these tags live out their ttl.
+      logFailure(`invalidate ${tags.join(", ")}`, error);
+    }
+  }
+
+  /** A transaction began: its writes invalidate when it commits, not before. */
+  begin(): void {
+    this.#transactions += 1;
+  }
+
+  /** A transaction ended; on commit of the outermost one, its writes invalidate. */
+  async end(committed: boolean): Promise<void> {
+    this.#transactions -= 1;
+    if (this.#transactions > 0) return;
+    const held = this.#held.splice(0).flat();
+    if (committed && held.length > 0) {
+      try {
+        await this.invalidate(held);
+      } catch (error) {
+        logFailure(`invalidate ${held.join(", ")}`, error);
+      }
+    }
+  }
+}
+
+function logFailure(what: string, error: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: `nimbus/cache: ${what} failed`,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
+}
