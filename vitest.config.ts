@@ -64,8 +64,10 @@ export default defineConfig({
           // Real processes (workerd, HAProxy, keepalived) in network namespaces the tests make.
           include: ["test/cluster/**/*.test.ts"],
           environment: "node",
-          testTimeout: 60_000,
+          testTimeout: 90_000,
           hookTimeout: 60_000,
+          // Real processes and ports: one file at a time keeps the 2-core machine honest.
+          fileParallelism: false,
         },
       },
       {

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { formatHelp, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
+import { buildCommand } from "./commands/build.ts";
+import { clusterCommand } from "./commands/cluster.ts";
 import { consoleCommand } from "./commands/console.ts";
 import { dbCommand } from "./commands/db.ts";
 import { deployCommand } from "./commands/deploy.ts";
@@ -21,6 +23,8 @@ const COMMANDS = [
   routesCommand,
   consoleCommand,
   deployCommand,
+  buildCommand,
+  clusterCommand,
 ] as unknown as Command[];
 
 const ALIASES: Record<string, string> = {

@@ -6,6 +6,7 @@ import { RequestCache } from "./cache/request.ts";
 import { CacheRuntime } from "./cache/runtime.ts";
 import type { CacheSettings } from "./cache/types.ts";
 import { watchWrites } from "./cache/writes.ts";
+import { nodeLoad } from "./cluster/node-load.ts";
 import type { DatabaseEngine } from "./db/database.ts";
 import { databaseFromEnv } from "./db/from-env.ts";
 import { lazyDatabase } from "./db/lazy.ts";
@@ -66,6 +67,8 @@ export function createApp<Bindings extends object = object>(
   const limit = options.bodyLimit ?? 1024 * 1024;
   const base = app as unknown as Hono<NimbusEnv>;
 
+  // First: a cluster node's load counts every request, and health checks skip the rest.
+  base.use(nodeLoad());
   if (options.logRequests !== false) base.use(requestLog());
   base.use(async (c, next) => {
     c.set("format", preferredFormat(c.req.raw));

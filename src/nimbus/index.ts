@@ -32,6 +32,7 @@ export {
   cacheResponse,
   invalidate,
 } from "./cache/index.ts";
+export { HEALTH_PATH, type NodeEnv, type NodeLoad } from "./cluster/index.ts";
 export type { SessionStore } from "./coord/session-store.ts";
 export { CONSISTENCY_COOKIE, CONSISTENCY_HEADER } from "./db/consistency/token.ts";
 export { type D1Options, d1 } from "./db/d1.ts";

@@ -1,0 +1,22 @@
+/**
+ * Self-hosted clusters, Node side: `nimbus build` (bundle + generated workerd config per node),
+ * the node supervisor (agent-check, gateway check-in and drain) and the HAProxy gateway.
+ */
+export { type AppBundle, bundleApp, readWranglerConfig } from "./app-bundle.ts";
+export {
+  buildPaths,
+  DEFAULT_SECRETS,
+  describeNode,
+  NODE_VARS_FROM_ENV,
+  type NodeOptions,
+  writeNodeConfig,
+} from "./describe-node.ts";
+export {
+  type DurableObjectBinding,
+  type ModuleType,
+  NODE_TOKEN_ENV,
+  type NodeDescription,
+  nodeConfig,
+  type WorkerModule,
+} from "./node-config.ts";
+export { workerdBinary } from "./workerd-binary.ts";

@@ -1,0 +1,373 @@
+/**
+ * A whole cluster on one machine: the database, the coordination host (when one is plugged in),
+ * the gateway(s) and N workerd nodes, each a background process recorded in the state file.
+ * The steps are functions with seams (gateways, coordination, database) other parts plug into.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { migrate, openLibsql } from "../../migrate/index.ts";
+import { type AppBundle, bundleApp } from "../app-bundle.ts";
+import { describeNode, writeNodeConfig } from "../describe-node.ts";
+import { BACKEND } from "../gateway/haproxy-config.ts";
+import { type ServerStat, serverStats } from "../gateway/runtime-api.ts";
+import { startHaproxyGateway } from "../gateway/start-haproxy.ts";
+import type { NodeSpec } from "../node/spec.ts";
+import type { NodeDescription } from "../node-config.ts";
+import { workerdBinary } from "../workerd-binary.ts";
+import { freePort, isAlive, startDetached, stopGroup, waitForPort } from "./processes.ts";
+import {
+  type ClusterState,
+  clusterDir,
+  type GatewayRecord,
+  type NodeRecord,
+  type ProcessRecord,
+  readState,
+  statePath,
+  writeState,
+} from "./state.ts";
+
+/** How a command shows its steps (the CLI's spinner, or plain lines in tests and scripts). */
+export interface Progress {
+  step<T>(label: string, work: () => Promise<T>): Promise<T>;
+  say(message: string): void;
+}
+
+export type RedundancyMode = "vrrp" | "active-active";
+
+/** Starts the gateways; the `gateways` part plugs VRRP / active-active in here. */
+export type GatewayLauncher = (context: {
+  dir: string;
+  host: string;
+  port: number;
+  count: number;
+  mode: RedundancyMode;
+  progress: Progress;
+}) => Promise<GatewayRecord[]>;
+
+/** Starts the coordination host; its extension of every node's config goes into `extendNode`. */
+export type CoordinationStarter = (context: {
+  dir: string;
+  host: string;
+  app: AppBundle;
+  progress: Progress;
+}) => Promise<{ processes: ProcessRecord[]; extendNode(node: NodeDescription): NodeDescription }>;
+
+/** Starts the database and resolves with its libSQL URL (`--db mirrored` plugs in here). */
+export type DatabaseStarter = (context: {
+  dir: string;
+  host: string;
+  cli: readonly string[];
+}) => Promise<ProcessRecord & { url: string; file: string }>;
+
+export interface ClusterOptions {
+  /** The app (folder of wrangler.toml). */
+  root: string;
+  migrationsDir: string;
+  /** How to run this CLI: [node, main.js]; nodes run `… cluster node --spec FILE`. */
+  cli: readonly string[];
+  progress: Progress;
+  host?: string;
+  /** More bindings read from the environment by every node. */
+  secrets?: readonly string[];
+}
+
+export interface ClusterUpOptions extends ClusterOptions {
+  nodes: number;
+  gateways?: number;
+  mode?: RedundancyMode;
+  db?: "single" | "mirrored";
+  /** The gateway's port (default: a free one). */
+  port?: number;
+  launchGateways?: GatewayLauncher;
+  startCoordination?: CoordinationStarter;
+  startDatabase?: DatabaseStarter;
+}
+
+/** The single libSQL server (src/node/libsql-server), run by `nimbus db serve`. */
+export const startSingleDatabase: DatabaseStarter = async ({ dir, host, cli }) => {
+  const port = await freePort(host);
+  const file = join(dir, "database", "app.db");
+  const log = join(dir, "database", "libsql.log");
+  const [command, ...args] = cli as [string, ...string[]];
+  const pid = startDetached(
+    command,
+    [...args, "db", "serve", "--port", String(port), "--file", file],
+    {
+      logFile: log,
+    },
+  );
+  await waitForPort(host, port, 30_000, () => !isAlive(pid));
+  return { role: "database (libSQL server)", pid, log, url: `http://${host}:${port}`, file };
+};
+
+/** One HAProxy gateway; more, or redundancy, needs a launcher from the gateways part. */
+export const startOneGateway: GatewayLauncher = async ({ dir, host, port, count, mode }) => {
+  if (count !== 1)
+    throw new Error(
+      `--gateways ${count} (${mode}) needs the redundant gateway launcher; this build starts one gateway.`,
+    );
+  return [await startHaproxyGateway({ name: "gw-1", dir: join(dir, "gateways"), host, port })];
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function appFile(dir: string): string {
+  return join(dir, "app.json");
+}
+
+/** The next free node name: node-1, node-2, … */
+function nextName(state: ClusterState): string {
+  const taken = new Set(state.nodes.map((n) => n.name));
+  for (let i = 1; ; i++) if (!taken.has(`node-${i}`)) return `node-${i}`;
+}
+
+/** Resolves once every gateway shows `name` UP. */
+async function untilUp(
+  state: ClusterState,
+  name: string,
+  pid: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const up = await Promise.all(
+      state.gateways.map(async (g) => {
+        const stats = await serverStats(g.admin, BACKEND).catch(() => [] as ServerStat[]);
+        return stats.some((s) => s.server === name && s.status.startsWith("UP"));
+      }),
+    );
+    if (up.every(Boolean)) return;
+    if (!isAlive(pid)) throw new Error(`node ${name} exited while starting (see its log)`);
+    if (Date.now() > deadline)
+      throw new Error(`node ${name} was not up at the gateway within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/** Starts one more node, waits until every gateway sends it traffic, records it. */
+export async function startNode(
+  root: string,
+  state: ClusterState,
+  options: Pick<ClusterOptions, "cli" | "progress" | "secrets"> & {
+    extendNode?: (node: NodeDescription) => NodeDescription;
+  },
+): Promise<NodeRecord> {
+  const app = JSON.parse(readFileSync(appFile(state.dir), "utf8")) as AppBundle & { root: string };
+  const name = nextName(state);
+  const host = "127.0.0.1";
+  const dir = join(state.dir, "nodes", name);
+  const [port, agentPort] = [await freePort(host), await freePort(host)];
+  let node = describeNode(app, {
+    name,
+    address: `${host}:${port}`,
+    storageDir: join(dir, "storage"),
+    env: state.nodeEnv,
+    secrets: [...(options.secrets ?? []), ...Object.keys(state.secretEnv)],
+  });
+  if (options.extendNode) node = options.extendNode(node);
+  const config = writeNodeConfig(node, join(dir, `${name}.capnp`));
+  const spec: NodeSpec = {
+    name,
+    config,
+    workerd: workerdBinary(app.root),
+    host,
+    port,
+    agentHost: host,
+    agentPort,
+    gateways: state.gateways.map((g) => g.admin),
+    env: state.secretEnv,
+  };
+  const specFile = join(dir, "node.json");
+  writeFileSync(specFile, JSON.stringify(spec, null, 2), { mode: 0o600 });
+  const log = join(dir, "node.log");
+  const [command, ...args] = options.cli as [string, ...string[]];
+  const pid = startDetached(command, [...args, "cluster", "node", "--spec", specFile], {
+    logFile: log,
+  });
+  const record: NodeRecord = {
+    role: `node ${name}`,
+    name,
+    pid,
+    log,
+    host,
+    port,
+    agentPort,
+    config,
+    spec: specFile,
+  };
+  state.nodes.push(record);
+  writeState(root, state);
+  await options.progress.step(
+    `Starting ${name} (workerd on ${host}:${port}) and checking it in`,
+    () => untilUp(state, name, pid),
+  );
+  return record;
+}
+
+/** Drains a node (in-flight requests finish, no new ones), takes it out of every gateway, stops it. */
+export async function stopNode(
+  root: string,
+  state: ClusterState,
+  name: string,
+  progress: Progress,
+): Promise<void> {
+  const node = state.nodes.find((n) => n.name === name);
+  if (!node)
+    throw new Error(
+      `no node ${name} in this cluster (nodes: ${state.nodes.map((n) => n.name).join(", ") || "none"})`,
+    );
+  await progress.step(`Draining and removing ${name}`, () =>
+    stopGroup(node.pid, "SIGTERM", 40_000),
+  );
+  state.nodes = state.nodes.filter((n) => n !== node);
+  writeState(root, state);
+}
+
+/** `cluster up`: everything, in order, each step shown; resolves with the state (gateway URLs). */
+export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState> {
+  const { root, progress } = options;
+  const existing = readState(root);
+  if (
+    existing &&
+    [existing.database, ...existing.gateways, ...existing.nodes].some((p) => isAlive(p.pid))
+  )
+    throw new Error(
+      `a cluster is already running here (${statePath(root)}): \`nimbus cluster down\` first`,
+    );
+  const host = options.host ?? "127.0.0.1";
+  const dir = clusterDir(root);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const app = await progress.step("Bundling the app (wrangler deploy --dry-run)", () =>
+    bundleApp(root, join(dir, "bundle")),
+  );
+  writeFileSync(appFile(dir), JSON.stringify({ ...app, root }, null, 2));
+  const startDatabase =
+    options.startDatabase ??
+    (options.db === "mirrored"
+      ? () => {
+          throw new Error(
+            "--db mirrored needs the mirrored database starter (src/node/dqlite), not in this build.",
+          );
+        }
+      : startSingleDatabase);
+  const database = await progress.step(`Starting the database (${options.db ?? "single"})`, () =>
+    startDatabase({ dir, host, cli: options.cli }),
+  );
+  const state: ClusterState = {
+    dir,
+    startedAt: new Date().toISOString(),
+    database,
+    services: [],
+    gateways: [],
+    nodes: [],
+    nodeEnv: { DATABASE_URL: database.url, NIMBUS_TRUSTED_PROXIES: host },
+    secretEnv: { SESSION_SECRET: randomBytes(32).toString("hex") },
+    bundle: join(dir, "bundle"),
+  };
+  writeState(root, state);
+  try {
+    await progress.step("Applying migrations", async () => {
+      const target = await openLibsql(database.url);
+      try {
+        await migrate(target.target, options.migrationsDir);
+      } finally {
+        await target.close();
+      }
+    });
+    let extendNode: ((node: NodeDescription) => NodeDescription) | undefined;
+    if (options.startCoordination) {
+      const coordination = await progress.step("Starting the coordination host", () =>
+        (options.startCoordination as CoordinationStarter)({ dir, host, app, progress }),
+      );
+      state.services.push(...coordination.processes);
+      extendNode = coordination.extendNode;
+      writeState(root, state);
+    }
+    const port = options.port ?? (await freePort(host));
+    const launch = options.launchGateways ?? startOneGateway;
+    const gateways = await progress.step(
+      `Starting ${options.gateways ?? 1} gateway(s) (HAProxy)`,
+      () =>
+        launch({
+          dir,
+          host,
+          port,
+          count: options.gateways ?? 1,
+          mode: options.mode ?? "vrrp",
+          progress,
+        }),
+    );
+    state.gateways.push(...gateways);
+    writeState(root, state);
+    for (let i = 0; i < options.nodes; i++)
+      await startNode(root, state, {
+        cli: options.cli,
+        progress,
+        secrets: options.secrets,
+        extendNode,
+      });
+    return state;
+  } catch (error) {
+    progress.say("Starting failed; stopping what was started.");
+    await clusterDown(root, progress).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** `cluster down`: stops exactly the processes in the state file (nodes drain first). */
+export async function clusterDown(root: string, progress: Progress): Promise<void> {
+  const state = readState(root);
+  if (!state) {
+    progress.say("No cluster is running here.");
+    return;
+  }
+  await progress.step(`Stopping ${state.nodes.length} node(s)`, () =>
+    Promise.all(state.nodes.map((n) => stopGroup(n.pid, "SIGTERM", 15_000))),
+  );
+  for (const group of [state.services, state.gateways, [state.database]]) {
+    for (const p of group)
+      await progress.step(`Stopping ${p.role}`, () => stopGroup(p.pid, "SIGTERM", 10_000));
+  }
+  rmSync(statePath(root), { force: true });
+}
+
+/** One line per node and gateway, as `cluster status` prints it. */
+export interface NodeStatus {
+  node: string;
+  gateway: string;
+  state: string;
+  weight: number;
+  inFlight: number;
+  requests: number;
+  errors: number;
+}
+
+function stateWord(status: string): string {
+  if (status.startsWith("UP")) return "up";
+  if (status.startsWith("DRAIN")) return "draining";
+  if (status.startsWith("MAINT")) return "maintenance";
+  if (status.startsWith("DOWN")) return "down";
+  return status.toLowerCase() || "unknown";
+}
+
+/** What every gateway says about the nodes. */
+export async function clusterStatus(state: ClusterState): Promise<NodeStatus[]> {
+  const rows: NodeStatus[] = [];
+  for (const gateway of state.gateways) {
+    const stats = await serverStats(gateway.admin, BACKEND).catch(() => undefined);
+    if (!stats) continue;
+    for (const s of stats)
+      rows.push({
+        node: s.server,
+        gateway: gateway.name,
+        state: stateWord(s.status),
+        weight: s.weight,
+        inFlight: s.current,
+        requests: s.total,
+        errors: s.errors,
+      });
+  }
+  return rows;
+}
