@@ -1,6 +1,7 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { secureHeaders } from "hono/secure-headers";
+import type { Schema } from "hono/types";
 import { privateByDefault } from "./cache/privacy.ts";
 import { RequestCache } from "./cache/request.ts";
 import { CacheRuntime } from "./cache/runtime.ts";
@@ -12,13 +13,19 @@ import { databaseFromEnv } from "./db/from-env.ts";
 import { lazyDatabase } from "./db/lazy.ts";
 import type { NimbusEnv } from "./env.ts";
 import { type ParsedBody, readBody } from "./http/body.ts";
+import { deferFor } from "./http/defer.ts";
 import { errorResponse, notFoundResponse } from "./http/error-pages.tsx";
-import { preferredFormat, routingPath } from "./http/negotiate.ts";
+import { preferredFormat, routingPathFor, strippedJsonSuffix } from "./http/negotiate.ts";
+import type { ErrorFormatter } from "./http/problem.ts";
 import { requestLog } from "./log/request-log.ts";
 import { mountResource } from "./resource/resource.ts";
-import type { Resource } from "./resource/types.ts";
+import type { ResourcesSchema } from "./resource/schema.ts";
+import { patternRegExp } from "./resource/scope.ts";
+import type { AnyResource } from "./resource/types.ts";
+import { type CorsOptions, corsMiddleware } from "./security/cors.ts";
 import { csrf } from "./security/csrf.ts";
 import { type SessionOptions, session } from "./security/session.ts";
+import { sentBearerToken } from "./security/token-auth.ts";
 import { DefaultLayout, type LayoutProps } from "./view/layout.tsx";
 import { renderPage } from "./view/render.tsx";
 
@@ -33,6 +40,15 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Other origins allowed to send unsafe requests (e.g. a separate front end). */
   trustedOrigins?: readonly string[];
+  /** Browsers on other origins calling the app (preflight, allowed origins and headers, credentials). */
+  cors?: CorsOptions;
+  /**
+   * Requests the CSRF check leaves alone (default: those carrying `Authorization: Bearer`, which
+   * another site can't forge). Cookie-authenticated requests keep the check.
+   */
+  csrfExempt?: (c: Context) => boolean;
+  /** Reshapes every JSON error (default: RFC 9457 problem details); HTML errors keep their pages. */
+  formatError?: ErrorFormatter;
   /** Where session data lives (default: in the signed cookie) and for how long. */
   sessions?: SessionOptions;
   /** One JSON log line per request (default true). */
@@ -42,36 +58,61 @@ export interface AppOptions {
 }
 
 /** A Hono app with Nimbus's conventions; `resources()` mounts declared resources. */
-export class NimbusApp<Bindings extends object = object> extends Hono<NimbusEnv<Bindings>> {
-  /** Adds each resource's REST routes (HTML and JSON). */
-  resources(...list: Resource[]): this {
-    for (const resource of list) mountResource(this as unknown as Hono<NimbusEnv>, resource);
-    return this;
+export class NimbusApp<
+  Bindings extends object = object,
+  Variables extends object = object,
+  // biome-ignore lint/complexity/noBannedTypes: Hono's own default for an app without routes
+  S extends Schema = {},
+> extends Hono<NimbusEnv<Bindings, Variables>, S, "/"> {
+  /** Patterns of resource routes: the only paths a `.json` suffix is taken off. */
+  readonly #resourcePatterns: RegExp[];
+
+  constructor(
+    options: ConstructorParameters<typeof Hono>[0] = {},
+    resourcePatterns: RegExp[] = [],
+  ) {
+    super(options);
+    this.#resourcePatterns = resourcePatterns;
+  }
+
+  /** Adds each resource's REST routes (HTML and JSON), typed for Hono's client (`hc`). */
+  resources<const R extends readonly AnyResource[]>(
+    ...list: R
+  ): NimbusApp<Bindings, Variables, S & ResourcesSchema<R>> {
+    for (const resource of list) {
+      const patterns = mountResource(this as unknown as Hono<NimbusEnv>, resource);
+      this.#resourcePatterns.push(...patterns.map(patternRegExp));
+    }
+    return this as unknown as NimbusApp<Bindings, Variables, S & ResourcesSchema<R>>;
   }
 }
 
 /**
- * Creates a Nimbus app: request ids and logs, security headers, sessions, CSRF protection,
+ * Creates a Nimbus app: request ids and logs, security headers, CORS, sessions, CSRF protection,
  * body parsing with limits, the database, content negotiation, and error pages.
  *
  * @example
- * const app = createApp().resources(links, comments);
+ * const app = createApp<AppBindings>().resources(links, comments);
  * export default app;
  */
-export function createApp<Bindings extends object = object>(
+export function createApp<Bindings extends object = object, Variables extends object = object>(
   options: AppOptions = {},
-): NimbusApp<Bindings> {
-  const app = new NimbusApp<Bindings>({ getPath: routingPath });
+): NimbusApp<Bindings, Variables> {
+  const patterns: RegExp[] = [];
+  const getPath = routingPathFor((path) => patterns.some((pattern) => pattern.test(path)));
+  const app = new NimbusApp<Bindings, Variables>({ getPath }, patterns);
   const database = options.database ?? databaseFromEnv();
   const layout = options.layout ?? DefaultLayout;
   const limit = options.bodyLimit ?? 1024 * 1024;
   const base = app as unknown as Hono<NimbusEnv>;
+  const corsOrigins = options.cors?.origins === "*" ? [] : (options.cors?.origins ?? []);
 
   // First: a cluster node's load counts every request, and health checks skip the rest.
   base.use(nodeLoad());
   if (options.logRequests !== false) base.use(requestLog());
   base.use(async (c, next) => {
-    c.set("format", preferredFormat(c.req.raw));
+    const json = strippedJsonSuffix(c.req.raw, c.req.path);
+    c.set("format", json ? "json" : preferredFormat(c.req.raw));
     c.setRenderer((content, renderOptions) =>
       renderPage(c, layout, options.name, content, renderOptions),
     );
@@ -80,12 +121,20 @@ export function createApp<Bindings extends object = object>(
       body ??= readBody(c, limit);
       return body;
     });
+    c.set("defer", deferFor(c));
     return next();
   });
+  if (options.cors) base.use(corsMiddleware(options.cors));
   base.use(secureHeaders());
   base.use(privateByDefault());
   base.use(session(options.sessions));
-  base.use(csrf({ trustedOrigins: options.trustedOrigins ?? [] }));
+  base.use(
+    csrf({
+      // Origins allowed to call the app from a browser may also change data.
+      trustedOrigins: [...(options.trustedOrigins ?? []), ...corsOrigins],
+      exempt: options.csrfExempt ?? sentBearerToken,
+    }),
+  );
   const cache = new CacheRuntime(options.cache);
   cache.refresh = (request, c) => {
     try {
@@ -104,7 +153,7 @@ export function createApp<Bindings extends object = object>(
     await next();
     if (lazy.opened()) await database.close?.(c);
   });
-  base.onError((error, c) => errorResponse(error, c));
-  base.notFound((c) => notFoundResponse(c));
+  base.onError((error, c) => errorResponse(error, c, options.formatError));
+  base.notFound((c) => notFoundResponse(c, options.formatError));
   return app;
 }

@@ -23,12 +23,31 @@ export interface NimbusVariables {
   body: () => Promise<ParsedBody>;
   /** The app's cache as this request sees it (nimbus/cache: `cached()`, `invalidate()`). */
   cache: RequestCache;
+  /**
+   * Runs `work` after the response has gone (the runtime's `waitUntil`), or before it where
+   * there is none (`app.request()` in a test). A failure is logged with the request id, never
+   * thrown: the work it follows has already succeeded.
+   */
+  defer: (work: () => Promise<unknown> | unknown, what?: string) => Promise<void>;
 }
 
-export interface NimbusEnv<Bindings extends object = object> {
+/**
+ * The Hono env of a Nimbus app: Nimbus's variables and bindings plus the app's own.
+ *
+ * @example
+ * type AppEnv = NimbusEnv<{ DB: D1Database; API_SECRET: string }, { user: User }>;
+ */
+export interface NimbusEnv<Bindings extends object = object, Variables extends object = object> {
   Bindings: Bindings & NimbusBindings;
-  Variables: NimbusVariables;
+  Variables: NimbusVariables & Variables;
 }
 
-/** The Hono context of a Nimbus request. */
-export type NimbusContext<Path extends string = string> = Context<NimbusEnv, Path>;
+/** Any Nimbus env, whatever the app's bindings and variables. */
+// biome-ignore lint/suspicious/noExplicitAny: the widest env, used only as a type bound
+export type AnyNimbusEnv = NimbusEnv<any, any>;
+
+/** The Hono context of a Nimbus request; pass your env to type `c.env` and `c.var`. */
+export type NimbusContext<
+  Path extends string = string,
+  Env extends AnyNimbusEnv = NimbusEnv,
+> = Context<Env, Path>;

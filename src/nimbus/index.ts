@@ -46,20 +46,42 @@ export {
   type RouteEvent,
   type RouteListener,
 } from "./db/libsql.ts";
-export type { NimbusBindings, NimbusContext, NimbusEnv, NimbusVariables } from "./env.ts";
+export { batch, openDatabase } from "./db/outside-request.ts";
+export type {
+  AnyNimbusEnv,
+  NimbusBindings,
+  NimbusContext,
+  NimbusEnv,
+  NimbusVariables,
+} from "./env.ts";
+export type { ParsedBody } from "./http/body.ts";
 export {
   BadRequest,
+  type Challenge,
+  Conflict,
   type FieldErrors,
   Forbidden,
   HttpError,
   NotFound,
+  Unauthorized,
   ValidationFailed,
 } from "./http/errors.ts";
+export { type ErrorFormatter, type ProblemDetails, problem } from "./http/problem.ts";
+export { uniqueViolation, withUniqueErrors } from "./model/constraint.ts";
 export { type Model, type ModelOptions, model } from "./model/model.ts";
 export { table } from "./model/table.ts";
-export { resource } from "./resource/resource.ts";
+export { type ResourceFunction, resource, resourceWith } from "./resource/resource.ts";
 export { formatValue } from "./resource/scaffold-views.tsx";
+export type { ResourceSchema, ResourcesSchema } from "./resource/schema.ts";
 export type * from "./resource/types.ts";
+export type { CorsOptions } from "./security/cors.ts";
 export type { Flash, Session, SessionOptions } from "./security/session.ts";
+export {
+  bearerToken,
+  sentBearerToken,
+  type TokenAuthOptions,
+  tokenAuth,
+} from "./security/token-auth.ts";
+export { pluralize, singularize } from "./text/inflect.ts";
 export { ButtonTo, Field, type FieldProps, Form, type FormProps, humanize } from "./view/form.tsx";
 export { DefaultLayout, FlashMessage, type LayoutProps } from "./view/layout.tsx";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createApp, model, resource, table, text } from "nimbus-web";
 import { describe, expect, it } from "vitest";
 import { sizeReport } from "../../src/cli/commands/deploy.ts";
 import { routeTable } from "../../src/cli/commands/routes.ts";
@@ -32,20 +33,23 @@ binding = "OTHER"
 });
 
 describe("routeTable", () => {
-  it("skips middleware, strips param patterns and marks the form tunnel", () => {
-    const table = routeTable([
-      { method: "ALL", path: "/*" },
-      { method: "GET", path: "/posts" },
-      { method: "PATCH", path: "/posts/:id{[0-9]+}" },
-      { method: "POST", path: "/posts/:id{[0-9]+}" },
-      { method: "GET", path: "/posts" },
-    ]);
-    expect(table).toBe(
+  it("skips middleware, strips param patterns and marks only a resource's form tunnel", () => {
+    const posts = table("posts", { title: text().notNull() });
+    const app = createApp({ logRequests: false })
+      .resources(
+        resource("/posts", model(posts, { fields: ["title"] }), { only: ["index", "update"] }),
+      )
+      .post("/sessions", (c) => c.text("in"))
+      .delete("/sessions", (c) => c.text("out"));
+    expect(routeTable(app.routes)).toBe(
       [
         "METHOD  PATH",
         "GET     /posts",
+        "PUT     /posts/:id",
         "PATCH   /posts/:id",
         "POST    /posts/:id  (forms: _method=PATCH or DELETE)",
+        "POST    /sessions",
+        "DELETE  /sessions",
       ].join("\n"),
     );
   });

@@ -98,8 +98,8 @@ describe("errors", () => {
     expect(prodHtml).not.toContain("kaboom");
     expect(prodHtml).toContain("Request id:");
     const json = await app.request(
-      "/boom.json",
-      {},
+      "/boom",
+      { headers: { Accept: "application/json" } },
       { ...env, NIMBUS_ENV: "production", SESSION_SECRET: "s3cret" },
     );
     expect(await json.json()).toMatchObject({
@@ -109,7 +109,11 @@ describe("errors", () => {
   });
 
   it("outside development, a missing SESSION_SECRET is a 500 that says what to set", async () => {
-    const res = await failingApp().request("/boom.json", {}, { ...env, NIMBUS_ENV: "production" });
+    const res = await failingApp().request(
+      "/boom",
+      { headers: { Accept: "application/json" } },
+      { ...env, NIMBUS_ENV: "production" },
+    );
     expect(res.status).toBe(500);
     // The reason goes to the log, not to the visitor.
     expect(JSON.stringify(await res.json())).not.toContain("SESSION_SECRET");

@@ -8,21 +8,31 @@ import { findProject, readWranglerToml } from "../project.ts";
 interface Route {
   method: string;
   path: string;
+  handler?: unknown;
+}
+
+/** The mark nimbus-web puts on a resource's `_method` POST (Symbol.for: the same across bundles). */
+const FORM_METHOD_OVERRIDE = Symbol.for("nimbus.formMethodOverride");
+
+function isFormOverride(route: Route): boolean {
+  return typeof route.handler === "function" && FORM_METHOD_OVERRIDE in route.handler;
 }
 
 /**
  * The routes as a table. Hono keeps middleware in `routes` too, as method ALL: a route is anything
- * else. A POST beside a PATCH or DELETE on the same path is how HTML forms reach those (`_method`).
+ * else. A resource's POST on a record is how HTML forms reach PATCH and DELETE (`_method`); a
+ * plain POST beside a DELETE is just a POST.
  */
 export function routeTable(routes: readonly Route[]): string {
-  const rows = new Map<string, Route>();
+  const rows = new Map<string, Route & { tunnel: boolean }>();
   for (const route of routes) {
     if (route.method === "ALL") continue;
     const path = route.path.replace(/\{[^}]*\}/g, "");
-    rows.set(`${route.method} ${path}`, { method: route.method, path });
+    const key = `${route.method} ${path}`;
+    const tunnel = (rows.get(key)?.tunnel ?? false) || isFormOverride(route);
+    rows.set(key, { method: route.method, path, tunnel });
   }
-  const tunnel = (row: Route) =>
-    row.method === "POST" && (rows.has(`PATCH ${row.path}`) || rows.has(`DELETE ${row.path}`));
+  const tunnel = (row: { tunnel: boolean }) => row.tunnel;
   const width = Math.max(6, ...[...rows.values()].map((row) => row.method.length));
   const pathWidth = Math.max(...[...rows.values()].map((row) => row.path.length));
   const lines = [`${"METHOD".padEnd(width)}  PATH`];

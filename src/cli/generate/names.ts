@@ -1,41 +1,15 @@
+import {
+  camelCase,
+  capitalize,
+  humanize,
+  pluralize,
+  snakeCase,
+  words,
+} from "../../nimbus/text/inflect.ts";
 import { UsageError } from "../errors.ts";
 
-const IRREGULAR: Record<string, string> = {
-  person: "people",
-  child: "children",
-  man: "men",
-  woman: "women",
-};
-
-/** "post" → "posts", "category" → "categories", "box" → "boxes". */
-export function pluralize(word: string): string {
-  const lower = word.toLowerCase();
-  const irregular = IRREGULAR[lower];
-  if (irregular) return word.slice(0, 1) + irregular.slice(1);
-  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/i.test(word)) return `${word}es`;
-  return `${word}s`;
-}
-
-/** "blog_post", "blog-post" or "blogPost" → ["blog", "post"]. */
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .split(/[\s_-]+/)
-    .filter(Boolean)
-    .map((word) => word.toLowerCase());
-}
-
-const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
-
-export function camelCase(name: string): string {
-  const [first = "", ...rest] = words(name);
-  return first + rest.map(capitalize).join("");
-}
-
-export function snakeCase(name: string): string {
-  return words(name).join("_");
-}
+// The framework's inflector: generated names and the framework's messages agree.
+export { camelCase, humanize, pluralize, snakeCase };
 
 /** Every name a generator needs for one model, all derived from its class name. */
 export interface ModelNames {
@@ -83,10 +57,4 @@ export function modelNames(input: string): ModelNames {
     humanPlural: pluralParts.join(" "),
     resourceConst: `${variable}Resource`,
   };
-}
-
-/** "linkId" → "Link id", as the framework's `humanize` labels form fields. */
-export function humanize(name: string): string {
-  const text = words(name).join(" ");
-  return capitalize(text);
 }

@@ -112,7 +112,7 @@ export function rateLimited<E extends Env & { Bindings: CoordBindings }>(
     }
     const detail = `Too many requests: the limit is ${options.limit} per ${options.window} s. Try again in ${result.retryAfter} s.`;
     const res =
-      preferredFormat(c.req.raw) === "json"
+      ((c.get("format" as never) as string | undefined) ?? preferredFormat(c.req.raw)) === "json"
         ? problem(c, 429, "Too Many Requests", detail)
         : c.text(detail, 429);
     res.headers.set("Retry-After", String(result.retryAfter));

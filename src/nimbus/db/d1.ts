@@ -20,8 +20,8 @@ const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 /** One drizzle instance per D1 binding object, for the session-less mode. */
 const instances = new WeakMap<D1Database, NimbusDatabase>();
 
-function bindingOf(c: Context, binding: string): D1Database {
-  const database = (c.env as Record<string, unknown> | undefined)?.[binding] as
+function bindingOf(env: unknown, binding: string): D1Database {
+  const database = (env as Record<string, unknown> | undefined)?.[binding] as
     | D1Database
     | undefined;
   if (!database) {
@@ -41,17 +41,19 @@ export function d1(options: string | D1Options = {}): DatabaseEngine {
   const { binding = "DB", sessions = true } =
     typeof options === "string" ? { binding: options } : options;
   const open = new WeakMap<Context, { session: D1DatabaseSession; wrote: boolean }>();
+  const plain = (database: D1Database): NimbusDatabase => {
+    let db = instances.get(database);
+    if (!db) {
+      db = drizzle(database, DRIZZLE_CONFIG) as unknown as NimbusDatabase;
+      instances.set(database, db);
+    }
+    return db;
+  };
   return {
+    connect: (env) => plain(bindingOf(env, binding)),
     open(c) {
-      const database = bindingOf(c, binding);
-      if (!sessions) {
-        let db = instances.get(database);
-        if (!db) {
-          db = drizzle(database, DRIZZLE_CONFIG) as unknown as NimbusDatabase;
-          instances.set(database, db);
-        }
-        return db;
-      }
+      const database = bindingOf(c.env, binding);
+      if (!sessions) return plain(database);
       const token = readToken(c);
       const session = database.withSession(
         token && BOOKMARK.test(token) ? token : "first-unconstrained",

@@ -18,6 +18,8 @@ export interface DatabaseEngine {
    * a client carrying a newer token is not served an older entry.
    */
   token?(c: Context): string | undefined;
+  /** A handle outside any request (a job, a cron task): D1 without a session, libSQL's primary. */
+  connect?(env: object): NimbusDatabase;
 }
 
 /** Drizzle maps camelCase keys to snake_case columns for every engine alike. */

@@ -37,8 +37,8 @@ export function databaseFromEnv(options: { binding?: string } = {}): DatabaseEng
   const fallback = d1(options.binding ?? "DB");
   const engines = new Map<string, DatabaseEngine>();
   const chosen = new WeakMap<Context, DatabaseEngine>();
-  const pick = (c: Context): DatabaseEngine => {
-    const config = libsqlOptionsFromEnv(c.env as DatabaseEnv | undefined);
+  const pick = (env: unknown): DatabaseEngine => {
+    const config = libsqlOptionsFromEnv(env as DatabaseEnv | undefined);
     if (!config) return fallback;
     const key = JSON.stringify(config);
     let engine = engines.get(key);
@@ -49,8 +49,14 @@ export function databaseFromEnv(options: { binding?: string } = {}): DatabaseEng
     return engine;
   };
   return {
+    connect(env) {
+      const engine = pick(env);
+      if (!engine.connect)
+        throw new Error("This database engine can't be opened outside a request.");
+      return engine.connect(env);
+    },
     open(c) {
-      const engine = pick(c);
+      const engine = pick(c.env);
       chosen.set(c, engine);
       return engine.open(c);
     },

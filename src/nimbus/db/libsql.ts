@@ -55,6 +55,12 @@ export function libsql(options: LibsqlOptions): LibsqlEngine {
   const requests = new WeakMap<Context, RoutedClient>();
   return {
     cluster,
+    // Outside a request there is no client token to honour: everything goes to the primary's view.
+    connect: () =>
+      drizzle(
+        new RoutedClient(cluster, 0, options.onRoute),
+        DRIZZLE_CONFIG,
+      ) as unknown as NimbusDatabase,
     open(c) {
       const client = new RoutedClient(cluster, parsePosition(readToken(c)), options.onRoute);
       requests.set(c, client);

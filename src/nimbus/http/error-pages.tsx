@@ -1,25 +1,41 @@
 import type { Context } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { HttpError, ValidationFailed } from "./errors.ts";
-import { problem } from "./problem.ts";
+import { type ErrorFormatter, formattedProblem, problemDetails } from "./problem.ts";
 
 function isDevelopment(c: Context<NimbusEnv>): boolean {
   return c.env?.NIMBUS_ENV === "development";
 }
 
-/** Known errors answer with their status; anything else is logged and answers 500 (with the stack in development). */
-export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promise<Response> {
+function withHeaders(res: Response, headers: Readonly<Record<string, string>>): Response {
+  for (const [name, value] of Object.entries(headers)) res.headers.set(name, value);
+  return res;
+}
+
+/**
+ * Known errors answer with their status; anything else is logged and answers 500 (with the stack in
+ * development). JSON clients get problem details, or what the app's `formatError` makes of them.
+ */
+export async function errorResponse(
+  error: Error,
+  c: Context<NimbusEnv>,
+  formatError?: ErrorFormatter,
+): Promise<Response> {
   const json = c.get("format") === "json";
   if (error instanceof HttpError) {
     const fields = error instanceof ValidationFailed ? error.fields : undefined;
-    if (json) return problem(c, error.status, error.title, error.message, fields);
-    return c.render(
+    if (json) {
+      const details = problemDetails(c, error.status, error.title, error.message, fields);
+      return withHeaders(formattedProblem(c, details, formatError), error.headers);
+    }
+    const page = await c.render(
       <>
         <h1>{error.title}</h1>
         <p>{error.message}</p>
       </>,
       { title: error.title, status: error.status },
     );
+    return withHeaders(page, error.headers);
   }
   console.error(
     JSON.stringify({
@@ -32,7 +48,10 @@ export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promis
   const detail = isDevelopment(c)
     ? (error.stack ?? error.message)
     : "Something went wrong on our side. It was logged.";
-  if (json) return problem(c, 500, "Internal Server Error", detail);
+  if (json) {
+    const details = problemDetails(c, 500, "Internal Server Error", detail);
+    return formattedProblem(c, details, formatError);
+  }
   return c.render(
     <>
       <h1>Something went wrong</h1>
@@ -43,6 +62,13 @@ export async function errorResponse(error: Error, c: Context<NimbusEnv>): Promis
   );
 }
 
-export function notFoundResponse(c: Context<NimbusEnv>): Promise<Response> {
-  return errorResponse(new HttpError(404, "Not Found", `Nothing is at ${c.req.path}.`), c);
+export function notFoundResponse(
+  c: Context<NimbusEnv>,
+  formatError?: ErrorFormatter,
+): Promise<Response> {
+  return errorResponse(
+    new HttpError(404, "Not Found", `Nothing is at ${c.req.path}.`),
+    c,
+    formatError,
+  );
 }

@@ -4,11 +4,44 @@ export type FieldErrors = Record<string, string[]>;
 /** An error that becomes a response with its status; anything else becomes a 500. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 405 | 413 | 415 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429,
     readonly title: string,
     message: string,
+    /** Headers the response carries, such as `WWW-Authenticate` on a 401. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+  }
+}
+
+/** How a client should authenticate (RFC 9110 §11.6.1, RFC 6750 for Bearer). */
+export interface Challenge {
+  /** "Bearer" (default) or "Basic". */
+  scheme?: string;
+  realm?: string;
+  /** RFC 6750's error code: "invalid_token" when a token was sent but is not valid. */
+  error?: "invalid_request" | "invalid_token" | "insufficient_scope";
+}
+
+function challengeHeader({ scheme = "Bearer", realm, error }: Challenge): string {
+  const params = [
+    realm !== undefined ? `realm="${realm.replace(/["\\]/g, "")}"` : undefined,
+    error !== undefined ? `error="${error}"` : undefined,
+  ].filter(Boolean);
+  return params.length > 0 ? `${scheme} ${params.join(", ")}` : scheme;
+}
+
+/** No credentials, or credentials that are not valid: 401 with a `WWW-Authenticate` challenge. */
+export class Unauthorized extends HttpError {
+  constructor(message = "Sign in or send a valid token.", challenge: Challenge = {}) {
+    super(401, "Unauthorized", message, { "WWW-Authenticate": challengeHeader(challenge) });
+  }
+}
+
+/** The request conflicts with the current state of the record (a stale version, a duplicate). */
+export class Conflict extends HttpError {
+  constructor(message: string) {
+    super(409, "Conflict", message);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Column } from "drizzle-orm";
-import type { FieldErrors } from "../http/errors.ts";
+import { type FieldErrors, ValidationFailed } from "../http/errors.ts";
 
 const UNIQUE = /UNIQUE constraint failed: ([\w.", ]+)/;
 
@@ -32,4 +32,24 @@ export function uniqueViolation(
     errors[key ?? name] = ["has already been taken"];
   }
   return errors;
+}
+
+/**
+ * Runs a write; a unique index that refuses it becomes a 422 with the field's message
+ * ("has already been taken"), as the default actions answer. For custom actions.
+ *
+ * @example
+ * const user = await withUniqueErrors(User, () => db.insert(users).values(input).returning().get());
+ */
+export async function withUniqueErrors<T>(
+  model: { readonly columns: Record<string, Column> },
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const fields = uniqueViolation(error, model.columns);
+    if (fields) throw new ValidationFailed(fields);
+    throw error;
+  }
 }

@@ -1,14 +1,15 @@
-import { and, eq } from "drizzle-orm";
+import { and } from "drizzle-orm";
 import { FRAMEWORK_FIELDS } from "../http/body.ts";
 import { NotFound, ValidationFailed } from "../http/errors.ts";
-import { uniqueViolation } from "../model/constraint.ts";
+import { withUniqueErrors } from "../model/constraint.ts";
 import type { AnyActionContext } from "./context.ts";
 import { parseListQuery } from "./query.ts";
 import type { ResourceRuntime } from "./runtime.ts";
+import { equals } from "./scope.ts";
 import type { AnyModel, MemberContext, RowOf } from "./types.ts";
 
 type Member = AnyActionContext & MemberContext<AnyModel, string>;
-type Row = RowOf<AnyModel> & { id: number };
+type Row = RowOf<AnyModel> & { id: number | string };
 
 function viewContext(rt: ResourceRuntime, ctx: AnyActionContext) {
   return {
@@ -28,17 +29,6 @@ async function submittedValues(ctx: AnyActionContext): Promise<Record<string, un
   );
 }
 
-/** A unique index that refused the write is the user's mistake (422), not the server's. */
-async function writeOrFieldErrors<T>(rt: ResourceRuntime, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    const fields = uniqueViolation(error, rt.columns);
-    if (fields) throw new ValidationFailed(fields);
-    throw error;
-  }
-}
-
 /** HTML clients see the form again with their input and the messages; JSON clients get problem details. */
 async function formOrProblem(
   rt: ResourceRuntime,
@@ -55,7 +45,7 @@ async function formOrProblem(
       record,
       values: await submittedValues(ctx),
       errors: error.fields,
-      action: record ? ctx.paths.show(record.id) : ctx.paths.index,
+      action: record ? ctx.paths.show(record) : ctx.paths.index,
       method: record ? "patch" : "post",
     });
     return ctx.c.render(await form, {
@@ -65,9 +55,14 @@ async function formOrProblem(
   }
 }
 
+/** The key of the column updates and deletes address: id, or the resource's key on a table without one. */
+function rowKey(rt: ResourceRuntime): string {
+  return rt.columns.id ? "id" : rt.key;
+}
+
 function redirectAfterSave(rt: ResourceRuntime, ctx: AnyActionContext, record: Row): string {
   return (
-    rt.resource.options.redirectAfterSave?.(record, ctx.paths, ctx.c) ?? ctx.paths.show(record.id)
+    rt.resource.options.redirectAfterSave?.(record, ctx.paths, ctx.c) ?? ctx.paths.show(record)
   );
 }
 
@@ -87,15 +82,15 @@ export async function index(rt: ResourceRuntime, ctx: AnyActionContext): Promise
   return ctx.respond({
     title: rt.names.title,
     html: () => rt.views.index({ ...viewContext(rt, ctx), records, page }),
-    json: () => ({ data: records, meta: { page: list.page, perPage: list.perPage, hasNext } }),
+    json: () => ctx.many(records, { page: list.page, perPage: list.perPage, hasNext }),
   });
 }
 
 export async function show(rt: ResourceRuntime, ctx: Member): Promise<Response> {
   return ctx.respond({
-    title: `${rt.names.singularTitle} #${(ctx.record as Row).id}`,
+    title: `${rt.names.singularTitle} ${rt.key === "id" ? "#" : ""}${String((ctx.record as Row)[rt.key])}`,
     html: () => rt.views.show({ ...viewContext(rt, ctx), record: ctx.record }),
-    json: () => ({ data: ctx.record }),
+    json: () => ctx.one(ctx.record),
   });
 }
 
@@ -118,7 +113,7 @@ export async function newForm(rt: ResourceRuntime, ctx: AnyActionContext): Promi
 export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
   return formOrProblem(rt, ctx, undefined, async () => {
     const input = rt.model.parseCreate(await ctx.c.get("body")());
-    const record = (await writeOrFieldErrors(rt, () =>
+    const record = (await withUniqueErrors(rt, () =>
       ctx.db
         .insert(rt.model.table)
         .values({ ...input, ...ctx.scoped })
@@ -127,7 +122,7 @@ export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promis
     )) as Row;
     await rt.resource.options.afterCreate?.(record, ctx.c);
     if (ctx.c.get("format") === "json") {
-      return ctx.c.json({ data: record }, 201, { Location: ctx.paths.show(record.id) });
+      return ctx.c.json(await ctx.one(record), 201, { Location: ctx.paths.show(record) });
     }
     ctx.c.get("session").flash(`${rt.names.singularTitle} was created.`);
     return ctx.c.redirect(redirectAfterSave(rt, ctx, record), 303);
@@ -143,7 +138,7 @@ export async function edit(rt: ResourceRuntime, ctx: Member): Promise<Response> 
     record,
     values: record,
     errors: {},
-    action: ctx.paths.show(record.id),
+    action: ctx.paths.show(record),
     method: "patch",
   });
   return ctx.c.render(await form, { title: `Edit ${rt.names.singular}` });
@@ -153,20 +148,19 @@ export async function update(rt: ResourceRuntime, ctx: Member): Promise<Response
   const current = ctx.record as Row;
   return formOrProblem(rt, ctx, current, async () => {
     const input = rt.model.parseUpdate(await ctx.c.get("body")());
-    const idColumn = rt.columns.id;
     const record =
       Object.keys(input).length === 0
         ? current
-        : ((await writeOrFieldErrors(rt, () =>
+        : ((await withUniqueErrors(rt, () =>
             ctx.db
               .update(rt.model.table)
               .set(input)
-              .where(and(eq(idColumn as never, current.id), ctx.where))
+              .where(and(equals(rt.rowColumn, current[rowKey(rt)] as never), ctx.where))
               .returning()
               .get(),
           )) as Row);
     await rt.resource.options.afterUpdate?.(record, ctx.c);
-    if (ctx.c.get("format") === "json") return ctx.c.json({ data: record });
+    if (ctx.c.get("format") === "json") return ctx.c.json(await ctx.one(record));
     ctx.c.get("session").flash(`${rt.names.singularTitle} was updated.`);
     return ctx.c.redirect(redirectAfterSave(rt, ctx, record), 303);
   });
@@ -176,9 +170,9 @@ export async function destroy(rt: ResourceRuntime, ctx: Member): Promise<Respons
   const record = ctx.record as Row;
   await ctx.db
     .delete(rt.model.table)
-    .where(and(eq(rt.columns.id as never, record.id), ctx.where))
+    .where(and(equals(rt.rowColumn, record[rowKey(rt)] as never), ctx.where))
     // Returning the id lets the cache invalidate this record's tag alone, not every record's.
-    .returning({ id: rt.columns.id as never })
+    .returning({ id: rt.rowColumn as never })
     .all();
   await rt.resource.options.afterDestroy?.(record, ctx.c);
   if (ctx.c.get("format") === "json") return ctx.c.body(null, 204);

@@ -1,15 +1,17 @@
-import { and, eq } from "drizzle-orm";
+import { and, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { NotFound } from "../http/errors.ts";
+import { humanize } from "../text/inflect.ts";
 import type { ResourceRuntime } from "./runtime.ts";
-import { paramValue, pathsFor, scopeOf } from "./scope.ts";
-import type { ActionContext, AnyModel, MemberContext, Respond } from "./types.ts";
+import { equals, paramValue, pathsFor } from "./scope.ts";
+import { serializeMany, serializeOne } from "./serializer.ts";
+import type { ActionContext, AnyModel, MemberContext, PageMeta, Respond, RowOf } from "./types.ts";
 
 export type AnyActionContext = ActionContext<AnyModel, string> & {
   /** Column values implied by the path (`linkId` of /links/:linkId/comments), set on every create. */
   scoped: Record<string, string | number>;
-  where: ReturnType<typeof scopeOf>["where"];
+  where: SQL | undefined;
 };
 
 function respondFor(c: Context<NimbusEnv>): Respond {
@@ -19,56 +21,97 @@ function respondFor(c: Context<NimbusEnv>): Respond {
       : c.render(await html(), { title, status });
 }
 
-/** Checks declared parents exist, so /links/999/comments is a 404 rather than an empty list. */
-async function requireParents(rt: ResourceRuntime, ctx: AnyActionContext): Promise<void> {
-  const parents = rt.resource.options.parents ?? {};
-  for (const [param, parent] of Object.entries(parents) as [string, AnyModel][]) {
-    const idColumn = parent.columns.id;
-    if (!idColumn) continue;
-    const value = paramValue(idColumn, ctx.c.req.param(param) ?? "");
-    const found = await ctx.db
+/**
+ * The path's params as query conditions: a parent param is looked up by its key (a missing
+ * parent is a 404, so /links/999/comments is not an empty list) and restricts this table to
+ * its children; a param that is a column of this table restricts that column.
+ */
+async function scope(rt: ResourceRuntime, c: Context<NimbusEnv>) {
+  const db = c.get("db");
+  const scoped: Record<string, string | number> = {};
+  const values: Record<string, string> = {};
+  const conditions: SQL[] = [];
+  for (const param of rt.params) {
+    const text = c.req.param(param) ?? "";
+    values[param] = text;
+    const parent = rt.parents.get(param);
+    if (!parent) {
+      const column = rt.columns[param];
+      if (!column) continue;
+      const value = paramValue(column, text);
+      scoped[param] = value;
+      conditions.push(equals(column, value));
+      continue;
+    }
+    const value = paramValue(parent.keyColumn, text);
+    const idColumn = parent.model.columns.id ?? parent.keyColumn;
+    const found = await db
       .select({ id: idColumn })
-      .from(parent.table)
-      .where(eq(idColumn, value))
+      .from(parent.model.table)
+      .where(equals(parent.keyColumn, value))
       .get();
-    if (!found) throw new NotFound(`No ${param.replace(/Id$/, "")} with id ${value}.`);
+    if (!found) {
+      const name = humanize(
+        parent.param.replace(new RegExp(`${parent.key}$`, "i"), ""),
+      ).toLowerCase();
+      throw new NotFound(`No ${name} with ${parent.key} ${value}.`);
+    }
+    const column = parent.column ? rt.columns[parent.column] : undefined;
+    if (parent.column && column) {
+      const id = (found as { id: string | number }).id;
+      scoped[parent.column] = id;
+      conditions.push(equals(column, id));
+    }
   }
+  return { scoped, values, where: and(...conditions) };
 }
 
 export async function collectionContext(
   rt: ResourceRuntime,
   c: Context<NimbusEnv>,
 ): Promise<AnyActionContext> {
-  const scope = scopeOf(c, rt.parentParams, rt.columns);
-  const ctx: AnyActionContext = {
+  const { scoped, values, where } = await scope(rt, c);
+  const db = c.get("db");
+  const serializeContext = { c, db };
+  return {
     c: c as Context<NimbusEnv, string>,
-    db: c.get("db"),
+    db,
     params: c.req.param() as never,
     model: rt.model,
     names: rt.names,
-    paths: pathsFor(rt.resource.path, scope.values),
+    paths: pathsFor(rt.collectionPath, values, rt.key),
     respond: respondFor(c),
-    scoped: Object.fromEntries(Object.entries(scope.values).filter(([k]) => rt.columns[k])),
-    where: scope.where,
+    one: (record) => serializeOne(rt.serializer, record, serializeContext),
+    many: (records, meta?: PageMeta) =>
+      serializeMany(
+        rt.serializer,
+        records,
+        serializeContext,
+        meta ?? {
+          page: 1,
+          perPage: records.length,
+          hasNext: false,
+        },
+      ),
+    serialize: (record) =>
+      rt.serializer.record(record, serializeContext) as Promise<RowOf<AnyModel>>,
+    scoped,
+    where,
   };
-  await requireParents(rt, ctx);
-  return ctx;
 }
 
-/** Loads the record named by :id within the parent scope; 404 when there is none. */
+/** Loads the record named by the key param within the parent scope; 404 when there is none. */
 export async function memberContext(
   rt: ResourceRuntime,
   c: Context<NimbusEnv>,
 ): Promise<AnyActionContext & MemberContext<AnyModel, string>> {
   const ctx = await collectionContext(rt, c);
-  const idColumn = rt.columns.id;
-  if (!idColumn) throw new Error(`The table of ${rt.resource.path} has no id column.`);
-  const id = paramValue(idColumn, c.req.param("id") ?? "");
+  const value = paramValue(rt.keyColumn, c.req.param(rt.key) ?? "");
   const record = await ctx.db
     .select()
     .from(rt.model.table)
-    .where(and(eq(idColumn, id), ctx.where))
+    .where(and(equals(rt.keyColumn, value), ctx.where))
     .get();
-  if (!record) throw new NotFound(`No ${rt.names.singular} with id ${id}.`);
+  if (!record) throw new NotFound(`No ${rt.names.singular} with ${rt.key} ${value}.`);
   return { ...ctx, record };
 }

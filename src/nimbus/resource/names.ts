@@ -1,16 +1,5 @@
+import { humanize, singularize } from "../text/inflect.ts";
 import type { ResourceNames } from "./types.ts";
-
-function singularize(plural: string): string {
-  if (plural.endsWith("ies")) return `${plural.slice(0, -3)}y`;
-  if (/(ss|sh|ch|x|z)es$/.test(plural)) return plural.slice(0, -2);
-  if (plural.endsWith("s") && !plural.endsWith("ss")) return plural.slice(0, -1);
-  return plural;
-}
-
-function titleCase(words: string): string {
-  const spaced = words.replace(/[-_]/g, " ");
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
-}
 
 /** "/links/:linkId/comments" → comments, comment, Comments, Comment. */
 export function namesFromPath(path: string, given: Partial<ResourceNames> = {}): ResourceNames {
@@ -24,7 +13,7 @@ export function namesFromPath(path: string, given: Partial<ResourceNames> = {}):
   return {
     plural,
     singular,
-    title: given.title ?? titleCase(plural),
-    singularTitle: given.singularTitle ?? titleCase(singular),
+    title: given.title ?? humanize(plural),
+    singularTitle: given.singularTitle ?? humanize(singular),
   };
 }

@@ -1,30 +1,61 @@
 import { getTableName } from "drizzle-orm";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { cacheResponse } from "../cache/action.ts";
-import type { NimbusEnv } from "../env.ts";
+import type { AnyNimbusEnv, NimbusEnv } from "../env.ts";
 import { HttpError } from "../http/errors.ts";
 import * as defaults from "./actions.ts";
 import { type AnyActionContext, collectionContext, memberContext } from "./context.ts";
 import { type ResourceRuntime, resourceRuntime } from "./runtime.ts";
-import type { ActionName, AnyModel, Resource, ResourceOptions } from "./types.ts";
+import type {
+  ActionName,
+  AnyModel,
+  AnyResource,
+  ColumnKey,
+  Resource,
+  ResourceOptions,
+  RowOf,
+} from "./types.ts";
+
+/** Declares resources whose handlers see an app's own env (`c.env.MY_SECRET`, `c.var.user`). */
+export type ResourceFunction<E extends AnyNimbusEnv> = <
+  M extends AnyModel,
+  const Path extends string,
+  const Key extends ColumnKey<M> = "id",
+  Out = RowOf<M>,
+>(
+  path: Path,
+  model: M,
+  options?: ResourceOptions<M, Path, Key, E, Out>,
+) => Resource<M, Path, Key, E, Out>;
+
+/**
+ * `resource` typed for an app's env: declare it once beside the app's bindings, then every
+ * action, hook and serializer reads `c.env` and `c.var` without a cast.
+ *
+ * @example
+ * type AppEnv = NimbusEnv<{ API_SECRET: string }>;
+ * export const resource = resourceWith<AppEnv>();
+ */
+export function resourceWith<E extends AnyNimbusEnv>(): ResourceFunction<E> {
+  return (path, model, options = {}) => ({ path, model, options });
+}
 
 /**
  * Declares a REST resource: seven actions (index, show, new, create, edit, update, destroy)
- * answering HTML or JSON from one declaration. Path params are typed from `path`.
+ * answering HTML or JSON from one declaration. Path params are typed from `path`. Records
+ * are addressed by id, or by another unique column with `key`.
  *
  * @example
  * export const links = resource("/links", Link, { sortable: ["title"], perPage: 20 });
  * export const comments = resource("/links/:linkId/comments", Comment, { parents: { linkId: Link } });
+ * export const articles = resource("/articles/:slug", Article, { key: "slug" });
  */
-export function resource<M extends AnyModel, const Path extends string>(
-  path: Path,
-  model: M,
-  options: ResourceOptions<M, Path> = {},
-): Resource<M, Path> {
-  return { path, model, options };
-}
+export const resource: ResourceFunction<NimbusEnv> = resourceWith<NimbusEnv>();
 
 type Handler = (ctx: AnyActionContext) => Response | Promise<Response>;
+
+/** Marks the POST that carries HTML forms' PATCH and DELETE (`_method`), for `nimbus routes`. */
+export const FORM_METHOD_OVERRIDE = Symbol.for("nimbus.formMethodOverride");
 
 /** The user's override when there is one, else the default action. */
 function pick(
@@ -36,33 +67,46 @@ function pick(
   return (ctx: AnyActionContext) => (override ? override(ctx) : fallback(rt, ctx as never));
 }
 
-/** Registers a resource's routes on an app. */
-export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
+/** Registers a resource's routes on an app; returns the Hono patterns it registered. */
+export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): string[] {
   const rt = resourceRuntime(resource);
-  const { options } = resource;
+  const options = resource.options as ResourceOptions<AnyModel, string, string>;
   const enabled = (name: ActionName) => !options.only || options.only.includes(name);
   const collection = rt.collectionPattern;
   const member = rt.memberPattern;
-  const onCollection =
-    (handler: (ctx: AnyActionContext) => Promise<Response> | Response) =>
-    async (c: Context<NimbusEnv>) =>
-      handler(await collectionContext(rt, c));
-  const onMember =
-    (handler: (ctx: AnyActionContext) => Promise<Response> | Response) =>
-    async (c: Context<NimbusEnv>) =>
-      handler(await memberContext(rt, c));
+  const shared = (options.use ?? []) as MiddlewareHandler<NimbusEnv>[];
+  const patterns: string[] = [];
+  // Hono's overloads type a fixed number of handlers; this passes a list.
+  const register = app.on.bind(app) as unknown as (
+    methods: string[],
+    path: string,
+    ...handlers: MiddlewareHandler<NimbusEnv>[]
+  ) => void;
+  const on = (
+    method: string | string[],
+    path: string,
+    extra: readonly MiddlewareHandler[] | undefined,
+    handler: (c: Context<NimbusEnv>) => Promise<Response>,
+  ) => {
+    const methods = typeof method === "string" ? [method] : method;
+    const own = (extra ?? []) as MiddlewareHandler<NimbusEnv>[];
+    register(methods, path, ...shared, ...own, handler as MiddlewareHandler<NimbusEnv>);
+    if (!patterns.includes(path)) patterns.push(path);
+  };
+  const onCollection = (handler: Handler) => async (c: Context<NimbusEnv>) =>
+    handler(await collectionContext(rt, c));
+  const onMember = (handler: Handler) => async (c: Context<NimbusEnv>) =>
+    handler(await memberContext(rt, c));
 
   // Cached actions: the index carries the model's tag, a record's page its own (and `links:*`).
   const table = getTableName(rt.model.table);
   const cacheIndex = options.cache?.index && cacheResponse(options.cache.index, () => [table]);
   const cacheShow =
     options.cache?.show &&
-    cacheResponse(options.cache.show, (c) => [`${table}:${c.req.param("id")}`, `${table}:*`]);
-  const get = (
-    path: string,
-    cache: MiddlewareHandler<NimbusEnv> | undefined,
-    handler: (c: Context<NimbusEnv>) => Promise<Response>,
-  ) => (cache ? app.get(path, cache, handler) : app.get(path, handler));
+    cacheResponse(options.cache.show, (c) =>
+      // Record tags are ids: a resource keyed by another column carries the model's tag instead.
+      rt.key === "id" ? [`${table}:${c.req.param("id")}`, `${table}:*`] : [table, `${table}:*`],
+    );
   const index = pick(rt, "index", defaults.index);
   const create = pick(rt, "create", defaults.create);
   const show = pick(rt, "show", defaults.show);
@@ -70,39 +114,48 @@ export function mountResource(app: Hono<NimbusEnv>, resource: Resource): void {
   const destroy = pick(rt, "destroy", defaults.destroy);
 
   for (const [name, route] of Object.entries(options.collection ?? {})) {
-    app.on(
+    on(
       route.method.toUpperCase(),
       `${collection}/${name}`,
+      route.use,
       onCollection(route.handler as unknown as Handler),
     );
   }
-  if (enabled("index")) get(collection, cacheIndex, onCollection(index));
-  if (enabled("create")) app.post(collection, onCollection(create));
-  if (enabled("new")) app.get(`${collection}/new`, onCollection(pick(rt, "new", defaults.newForm)));
-  if (enabled("show")) get(member, cacheShow, onMember(show));
-  if (enabled("edit")) app.get(`${member}/edit`, onMember(pick(rt, "edit", defaults.edit)));
-  if (enabled("update")) app.on(["PUT", "PATCH"], member, onMember(update));
-  if (enabled("destroy")) app.delete(member, onMember(destroy));
-  // HTML forms can only POST: the hidden _method field says which action they meant.
-  app.post(
-    member,
-    onMember(async (ctx) => {
+  if (enabled("index")) on("GET", collection, cacheIndex ? [cacheIndex] : [], onCollection(index));
+  if (enabled("create")) on("POST", collection, [], onCollection(create));
+  if (enabled("new"))
+    on("GET", `${collection}/new`, [], onCollection(pick(rt, "new", defaults.newForm)));
+  if (enabled("show")) on("GET", member, cacheShow ? [cacheShow] : [], onMember(show));
+  if (enabled("edit")) on("GET", `${member}/edit`, [], onMember(pick(rt, "edit", defaults.edit)));
+  if (enabled("update")) on(["PUT", "PATCH"], member, [], onMember(update));
+  if (enabled("destroy")) on("DELETE", member, [], onMember(destroy));
+  if (enabled("update") || enabled("destroy")) {
+    // HTML forms can only POST: the hidden _method field says which action they meant.
+    const tunnel = onMember(async (ctx) => {
       const body = await ctx.c.get("body")();
       const method = body.kind === "form" ? body.data._method?.toUpperCase() : undefined;
       if ((method === "PATCH" || method === "PUT") && enabled("update")) return update(ctx);
       if (method === "DELETE" && enabled("destroy")) return destroy(ctx);
+      const allowed = [
+        enabled("update") && "_method=PATCH",
+        enabled("destroy") && "_method=DELETE",
+      ];
       throw new HttpError(
         405,
         "Method Not Allowed",
-        `POST to a ${rt.names.singular} needs _method=PATCH or _method=DELETE.`,
+        `POST to a ${rt.names.singular} needs ${allowed.filter(Boolean).join(" or ")}.`,
       );
-    }),
-  );
+    });
+    Object.defineProperty(tunnel, FORM_METHOD_OVERRIDE, { value: true });
+    on("POST", member, [], tunnel);
+  }
   for (const [name, route] of Object.entries(options.member ?? {})) {
-    app.on(
+    on(
       route.method.toUpperCase(),
       `${member}/${name}`,
+      route.use,
       onMember(route.handler as unknown as Handler),
     );
   }
+  return patterns;
 }

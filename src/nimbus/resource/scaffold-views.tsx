@@ -63,7 +63,7 @@ function Index<M extends AnyModel>({ records, page, model, names, paths }: Index
                   {fields.map((f, i) => (
                     <td>
                       {i === 0 ? (
-                        <a href={paths.show(String(row.id))}>{formatValue(row[f])}</a>
+                        <a href={paths.show(row)}>{formatValue(row[f])}</a>
                       ) : (
                         formatValue(row[f])
                       )}
@@ -99,9 +99,9 @@ function Show<M extends AnyModel>({ record, model, names, paths, csrf }: ShowVie
         ))}
       </dl>
       <div class="actions">
-        <a href={paths.edit(String(row.id))}>Edit</a>
+        <a href={paths.edit(row)}>Edit</a>
         <a href={paths.index}>Back to {names.plural}</a>
-        <ButtonTo action={paths.show(String(row.id))} method="delete" csrf={csrf}>
+        <ButtonTo action={paths.show(row)} method="delete" csrf={csrf}>
           Delete
         </ButtonTo>
       </div>
@@ -132,7 +132,7 @@ function FormPage<M extends AnyModel>({
           <button type="submit">
             {row ? `Update ${names.singular}` : `Create ${names.singular}`}
           </button>
-          <a href={row ? paths.show(String(row.id)) : paths.index}>Cancel</a>
+          <a href={row ? paths.show(row) : paths.index}>Cancel</a>
         </div>
       </Form>
     </>

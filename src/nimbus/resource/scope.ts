@@ -1,7 +1,6 @@
-import { and, type Column, eq, type SQL } from "drizzle-orm";
-import type { Context } from "hono";
+import { type Column, eq } from "drizzle-orm";
 import { NotFound } from "../http/errors.ts";
-import type { ResourcePaths } from "./types.ts";
+import type { RecordRef, ResourcePaths } from "./types.ts";
 
 const PARAM = /:(\w+)/g;
 
@@ -11,10 +10,22 @@ export function paramNames(path: string): string[] {
 }
 
 /** Integer params only match digits, so "/links/abc" is a 404 and never reaches the database. */
-export function routePattern(path: string, columns: Record<string, Column>): string {
+export function routePattern(path: string, numeric: (name: string) => boolean): string {
   return path.replace(PARAM, (_, name: string) =>
-    columns[name]?.dataType === "number" ? `:${name}{[0-9]+}` : `:${name}`,
+    numeric(name) ? `:${name}{[0-9]+}` : `:${name}`,
   );
+}
+
+/** A Hono pattern as a RegExp over whole paths (to know which paths are a resource's). */
+export function patternRegExp(pattern: string): RegExp {
+  let source = "";
+  for (const part of pattern.split(/(:\w+(?:\{[^}]*\})?)/)) {
+    if (part.startsWith(":")) {
+      const custom = /\{([^}]*)\}/.exec(part)?.[1];
+      source += custom ? `(?:${custom})` : "[^/]+";
+    } else source += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`);
 }
 
 /** Param values typed for their columns; a number too large to be an id is a 404. */
@@ -25,28 +36,26 @@ export function paramValue(column: Column | undefined, text: string): string | n
   return value;
 }
 
-/** Parent params that are columns of this table restrict every query: /links/1/comments sees link 1's only. */
-export function scopeOf(c: Context, parents: string[], columns: Record<string, Column>) {
-  const values: Record<string, string | number> = {};
-  const conditions: SQL[] = [];
-  for (const name of parents) {
-    const column = columns[name];
-    const value = paramValue(column, c.req.param(name) ?? "");
-    values[name] = value;
-    if (column) conditions.push(eq(column, value));
-  }
-  return { values, where: and(...conditions) };
+/** Condition on one column, typed loosely: the value was already coerced for the column. */
+export function equals(column: Column, value: string | number) {
+  return eq(column, value);
 }
 
-/** The resource's URLs for this request, parent params filled in. */
-export function pathsFor(pattern: string, values: Record<string, string | number>): ResourcePaths {
+/** The resource's URLs for this request, parent params filled in; members by their key. */
+export function pathsFor(
+  pattern: string,
+  values: Record<string, string | number>,
+  key: string,
+): ResourcePaths {
   const base = pattern.replace(PARAM, (_, name: string) =>
     encodeURIComponent(String(values[name] ?? "")),
   );
+  const keyOf = (ref: RecordRef) =>
+    encodeURIComponent(String(typeof ref === "object" ? ref[key] : ref));
   return {
     index: base,
     new: `${base}/new`,
-    show: (id) => `${base}/${id}`,
-    edit: (id) => `${base}/${id}/edit`,
+    show: (ref) => `${base}/${keyOf(ref)}`,
+    edit: (ref) => `${base}/${keyOf(ref)}/edit`,
   };
 }

@@ -1,9 +1,9 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Child } from "hono/jsx";
-import type { ParamKeys, ParamKeyToRecord } from "hono/types";
+import type { ParamKeys } from "hono/types";
 import type { CacheRule } from "../cache/types.ts";
 import type { NimbusDatabase } from "../db/database.ts";
-import type { NimbusEnv } from "../env.ts";
+import type { AnyNimbusEnv, NimbusEnv } from "../env.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import type { Model } from "../model/model.ts";
 
@@ -13,11 +13,37 @@ export type AnyModel = Model<any, any>;
 export type RowOf<M extends AnyModel> = M["table"]["$inferSelect"];
 /** What create accepts after validation: only the declared fields. */
 export type InputOf<M extends AnyModel> = ReturnType<M["parseCreate"]>;
+/** A column of the model's table, by its key in code. */
+export type ColumnKey<M extends AnyModel> = keyof RowOf<M> & string;
 
 export type ActionName = "index" | "show" | "new" | "create" | "edit" | "update" | "destroy";
 
-/** Path params of a route pattern, typed from the pattern itself: "/links/:linkId" → { linkId: string }. */
-export type ParamsOf<Path extends string> = ParamKeyToRecord<ParamKeys<Path> & string>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * Path params of a route pattern, typed from the pattern itself, every param in one object:
+ * "/authors/:authorId/posts/:id" → { authorId: string; id: string }.
+ */
+export type ParamsOf<Path extends string> = Simplify<
+  {
+    [K in ParamKeys<Path> & string as K extends `${string}?` ? never : K]: string;
+  } & {
+    [K in ParamKeys<Path> & string as K extends `${infer Name}?` ? Name : never]?:
+      | string
+      | undefined;
+  }
+>;
+
+/** The collection's path: "/articles/:slug" with key "slug" → "/articles"; "/links" stays. */
+export type CollectionPath<
+  Path extends string,
+  Key extends string,
+> = Path extends `${infer C}/:${Key}` ? C : Path;
+/** One record's path: the collection's path and `/:key` ("/links/:id", "/articles/:slug"). */
+export type MemberPath<
+  Path extends string,
+  Key extends string = "id",
+> = `${CollectionPath<Path, Key>}/:${Key}`;
 
 export interface ResourceNames {
   /** "comments" */
@@ -30,12 +56,16 @@ export interface ResourceNames {
   singularTitle: string;
 }
 
+/** A record's key (its id, or its slug for a resource keyed by slug), or the record itself. */
+export type RecordRef = number | string | Readonly<Record<string, unknown>>;
+
 /** URLs of this resource for the current request (parent params filled in). */
 export interface ResourcePaths {
   index: string;
   new: string;
-  show(id: number | string): string;
-  edit(id: number | string): string;
+  /** The record's page: pass the record, or its key (`paths.show(link)`, `paths.show(7)`). */
+  show(record: RecordRef): string;
+  edit(record: RecordRef): string;
 }
 
 export interface PageInfo {
@@ -91,64 +121,164 @@ export type Respond = (options: {
   title?: string;
 }) => Promise<Response>;
 
-export interface ActionContext<M extends AnyModel, Path extends string> {
-  c: Context<NimbusEnv, Path>;
+/** The page of an index, as JSON clients see it in `meta`. */
+export interface PageMeta {
+  page: number;
+  perPage: number;
+  hasNext: boolean;
+}
+
+export interface ActionContext<
+  M extends AnyModel,
+  Path extends string,
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> {
+  c: Context<E, Path>;
   db: NimbusDatabase;
   params: ParamsOf<Path>;
   model: M;
   names: ResourceNames;
   paths: ResourcePaths;
   respond: Respond;
+  /** One record as the resource's serializer shows it, in its envelope (`{ data: … }` by default). */
+  one(record: RowOf<M>): Promise<unknown>;
+  /** Records as the serializer shows them, in the envelope for many. */
+  many(records: readonly RowOf<M>[], meta?: PageMeta): Promise<unknown>;
+  /** The serializer's view of one record, without the envelope. */
+  serialize(record: RowOf<M>): Promise<Out>;
 }
 
-export interface MemberContext<M extends AnyModel, Path extends string>
-  extends ActionContext<M, Path> {
-  /** The record named by `:id`, already loaded (a missing one is a 404 before your code runs). */
+export interface MemberContext<
+  M extends AnyModel,
+  Path extends string,
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> extends ActionContext<M, Path, E, Out> {
+  /** The record named by the path's key param, already loaded (a missing one is a 404 before your code runs). */
   record: RowOf<M>;
 }
 
 type Handler<Ctx> = (ctx: Ctx) => Response | Promise<Response>;
-export type MemberPath<Path extends string> = `${Path}/:id`;
 
 /** Replacements for the default actions, each typed from the resource's path and model. */
-export interface ActionOverrides<M extends AnyModel, Path extends string> {
-  index: Handler<ActionContext<M, Path>>;
-  new: Handler<ActionContext<M, `${Path}/new`>>;
-  create: Handler<ActionContext<M, Path>>;
-  show: Handler<MemberContext<M, MemberPath<Path>>>;
-  edit: Handler<MemberContext<M, `${Path}/:id/edit`>>;
-  update: Handler<MemberContext<M, MemberPath<Path>>>;
-  destroy: Handler<MemberContext<M, MemberPath<Path>>>;
+export interface ActionOverrides<
+  M extends AnyModel,
+  Path extends string,
+  Key extends string = "id",
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> {
+  index: Handler<ActionContext<M, CollectionPath<Path, Key>, E, Out>>;
+  new: Handler<ActionContext<M, `${CollectionPath<Path, Key>}/new`, E, Out>>;
+  create: Handler<ActionContext<M, CollectionPath<Path, Key>, E, Out>>;
+  show: Handler<MemberContext<M, MemberPath<Path, Key>, E, Out>>;
+  edit: Handler<MemberContext<M, `${MemberPath<Path, Key>}/edit`, E, Out>>;
+  update: Handler<MemberContext<M, MemberPath<Path, Key>, E, Out>>;
+  destroy: Handler<MemberContext<M, MemberPath<Path, Key>, E, Out>>;
 }
 
+type RouteMethod = "get" | "post" | "put" | "patch" | "delete";
+
 /** An extra route on one record: `member: { vote: { method: "post", handler } }` → POST /links/:id/vote. */
-export interface MemberRoute<M extends AnyModel, Path extends string> {
-  method: "get" | "post" | "put" | "patch" | "delete";
-  handler: Handler<MemberContext<M, `${Path}/:id/${string}`>>;
+export interface MemberRoute<
+  M extends AnyModel,
+  Path extends string,
+  Key extends string = "id",
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> {
+  method: RouteMethod;
+  /** Middleware for this route only, run before the record is loaded (a rate limit, an auth check). */
+  use?: readonly MiddlewareHandler<E>[];
+  handler: Handler<MemberContext<M, `${MemberPath<Path, Key>}/${string}`, E, Out>>;
 }
 
 /** An extra route on the collection: `collection: { search: { method: "get", handler } }` → GET /links/search. */
-export interface CollectionRoute<M extends AnyModel, Path extends string> {
-  method: "get" | "post" | "put" | "patch" | "delete";
-  handler: Handler<ActionContext<M, `${Path}/${string}`>>;
+export interface CollectionRoute<
+  M extends AnyModel,
+  Path extends string,
+  Key extends string = "id",
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> {
+  method: RouteMethod;
+  /** Middleware for this route only. */
+  use?: readonly MiddlewareHandler<E>[];
+  handler: Handler<ActionContext<M, `${CollectionPath<Path, Key>}/${string}`, E, Out>>;
 }
 
 /** Runs after a write succeeded, before the response: publish an event, enqueue a job, bump a counter. */
-export type AfterWrite<M extends AnyModel> = (
+export type AfterWrite<M extends AnyModel, E extends AnyNimbusEnv = NimbusEnv> = (
   record: RowOf<M>,
-  c: Context<NimbusEnv>,
+  c: Context<E>,
 ) => void | Promise<void>;
 
-type ColumnKey<M extends AnyModel> = keyof RowOf<M> & string;
+/** What a serializer gets besides the record. */
+export interface SerializeContext<E extends AnyNimbusEnv = NimbusEnv> {
+  c: Context<E>;
+  db: NimbusDatabase;
+}
 
-export interface ResourceOptions<M extends AnyModel, Path extends string> {
+/**
+ * How JSON clients see records: which fields, nested records, and the envelope.
+ *
+ * @example
+ * serializer: {
+ *   record: async (article, { db }) => ({ slug: article.slug, title: article.title, author: await authorOf(db, article) }),
+ *   envelope: "name", // { article: … } and { articles: […], meta }
+ * }
+ */
+export interface Serializer<
+  M extends AnyModel,
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> {
+  /** The fields shown (default: every column); ignored when `record` is given. */
+  fields?: readonly ColumnKey<M>[];
+  /** One record as clients see it: pick, rename, nest. */
+  record?: (record: RowOf<M>, ctx: SerializeContext<E>) => Out | Promise<Out>;
+  /**
+   * "data" (default): `{ data: … }` and `{ data: […], meta }`. "name": the resource's names,
+   * `{ article: … }` and `{ articles: […], meta }`. Or functions that build each body.
+   */
+  envelope?: "data" | "name" | Envelope;
+}
+
+export interface Envelope {
+  one(data: unknown): unknown;
+  many(data: unknown[], meta: PageMeta): unknown;
+}
+
+/** A parent keyed by a column other than its id: `parents: { articleSlug: { model: Article, key: "slug" } }`. */
+export interface ParentSpec<P extends AnyModel = AnyModel> {
+  model: P;
+  /** The parent's unique column the param holds (default "id"). */
+  key?: ColumnKey<P>;
+  /** This table's column holding the parent's id (default: the param, else `<name>Id`). */
+  column?: string;
+}
+
+export interface ResourceOptions<
+  M extends AnyModel,
+  Path extends string,
+  Key extends string = "id",
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> {
+  /** The unique column member routes address (default "id"): `{ key: "slug" }` → /articles/:slug. */
+  key?: Key & ColumnKey<M>;
   /** Page, partial or full: views not given are scaffolded from the model's fields. */
   views?: Partial<ResourceViews<M>>;
   /** Only these actions get routes (default: all seven). */
   only?: readonly ActionName[];
-  actions?: Partial<ActionOverrides<M, Path>>;
-  member?: Record<string, MemberRoute<M, Path>>;
-  collection?: Record<string, CollectionRoute<M, Path>>;
+  actions?: Partial<ActionOverrides<M, Path, Key, E, Out>>;
+  member?: Record<string, MemberRoute<M, Path, Key, E, Out>>;
+  collection?: Record<string, CollectionRoute<M, Path, Key, E, Out>>;
+  /** Middleware for every route of this resource (after the app's, before the record is loaded). */
+  use?: readonly MiddlewareHandler<E>[];
+  /** How JSON clients see records (default: every column, in `{ data }`). */
+  serializer?: Serializer<M, E, Out>;
   /** Rows per page (default 20) and the most a client may ask for with ?per_page (default 100). */
   perPage?: number;
   maxPerPage?: number;
@@ -158,15 +288,15 @@ export interface ResourceOptions<M extends AnyModel, Path extends string> {
   defaultSort?: `${"" | "-"}${ColumnKey<M>}`;
   /** Fields a client may filter on with ?filter[field]=value. */
   filterable?: readonly ColumnKey<M>[];
-  /** For nested paths: the model each parent param names; a missing parent is a 404. */
-  parents?: Partial<Record<ParamKeys<Path> & string, AnyModel>>;
+  /** For nested paths: the model each parent param names (or how it is keyed); a missing parent is a 404. */
+  parents?: Partial<Record<ParamKeys<Path> & string, AnyModel | ParentSpec>>;
   /** Where HTML clients go after a create or update (default: the record's page). */
-  redirectAfterSave?: (record: RowOf<M>, paths: ResourcePaths, c: Context<NimbusEnv>) => string;
+  redirectAfterSave?: (record: RowOf<M>, paths: ResourcePaths, c: Context<E>) => string;
   /** Where HTML clients go after a destroy (default: the index). */
-  redirectAfterDestroy?: (record: RowOf<M>, paths: ResourcePaths, c: Context<NimbusEnv>) => string;
-  afterCreate?: AfterWrite<M>;
-  afterUpdate?: AfterWrite<M>;
-  afterDestroy?: AfterWrite<M>;
+  redirectAfterDestroy?: (record: RowOf<M>, paths: ResourcePaths, c: Context<E>) => string;
+  afterCreate?: AfterWrite<M, E>;
+  afterUpdate?: AfterWrite<M, E>;
+  afterDestroy?: AfterWrite<M, E>;
   /** Names used in headings and messages (default: from the path's last segment). */
   names?: Partial<ResourceNames>;
   /**
@@ -178,8 +308,18 @@ export interface ResourceOptions<M extends AnyModel, Path extends string> {
 }
 
 /** A declared resource: a path, a model and how they meet; mount it with `app.resources(...)`. */
-export interface Resource<M extends AnyModel = AnyModel, Path extends string = string> {
+export interface Resource<
+  M extends AnyModel = AnyModel,
+  Path extends string = string,
+  Key extends string = string,
+  E extends AnyNimbusEnv = NimbusEnv,
+  Out = RowOf<M>,
+> {
   readonly path: Path;
   readonly model: M;
-  readonly options: ResourceOptions<M, Path>;
+  readonly options: ResourceOptions<M, Path, Key, E, Out>;
 }
+
+/** Any resource, whatever its model, path, key, env and serializer. */
+// biome-ignore lint/suspicious/noExplicitAny: the widest resource, used only as a type bound
+export type AnyResource = Resource<any, any, any, any, any>;

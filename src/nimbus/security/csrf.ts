@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { Forbidden } from "../http/errors.ts";
 
@@ -34,11 +34,16 @@ function tokensMatch(a: string, b: string): boolean {
  * token for forms, since a form is the one thing another site can make a browser post.
  */
 export function csrf(
-  options: { trustedOrigins?: readonly string[] } = {},
+  options: {
+    trustedOrigins?: readonly string[];
+    /** Requests this check does not apply to: those that can't be forged cross-site (a bearer token in a header). */
+    exempt?: (c: Context) => boolean;
+  } = {},
 ): MiddlewareHandler<NimbusEnv> {
   const trusted = new Set(options.trustedOrigins ?? []);
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
+    if (options.exempt?.(c)) return next();
     const origin = c.req.header("Origin");
     const site = c.req.header("Sec-Fetch-Site");
     const trustedOrigin =

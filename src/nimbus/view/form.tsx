@@ -1,5 +1,8 @@
 import { type Child, createContext, type FC, useContext } from "hono/jsx";
 import type { FieldErrors } from "../http/errors.ts";
+import { humanize } from "../text/inflect.ts";
+
+export { humanize };
 
 interface FormState {
   values: Record<string, unknown>;
@@ -131,20 +134,6 @@ export const Field: FC<FieldProps> = ({ name, label, type = "text", required }) 
     </div>
   );
 };
-
-const ACRONYMS = new Set(["id", "url", "uri", "api", "html", "json", "ip", "css", "sql"]);
-
-/** `linkId` → "Link ID", `created_at` → "Created at", `url` → "URL". */
-export function humanize(name: string): string {
-  const words = name
-    .replace(/_/g, " ")
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(" ")
-    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
-    .join(" ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 /** A button that sends a one-field form: the Rails `button_to`, e.g. a delete button. */
 export const ButtonTo: FC<{
