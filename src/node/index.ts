@@ -4,9 +4,17 @@
  * `nimbus-web/coord` and `nimbus-web/testing` only.
  */
 export {
+  type EngineResult,
+  type EngineSession,
+  type ExecuteOptions,
+  type HranaServer,
+  type HranaServerOptions,
   type LibsqlServer,
   type LibsqlServerOptions,
+  LocalFileEngine,
+  type StorageEngine,
   type Synchronous,
+  startHranaServer,
   startLibsqlServer,
 } from "./libsql-server/index.ts";
 export * from "./migrate/index.ts";

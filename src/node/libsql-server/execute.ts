@@ -5,9 +5,8 @@
  */
 
 import { analyze, type Statement } from "../../nimbus/db/sql-text.ts";
-import { type LockWaiters, retryWhileBusy } from "./busy.ts";
-import type { Connection, PreparedStatement } from "./connection.ts";
-import { isRetryableBusy, ProtocolError, StmtError, stmtErrors, toStmtError } from "./errors.ts";
+import type { EngineSession } from "./engine.ts";
+import { ProtocolError, StmtError, stmtErrors } from "./errors.ts";
 import type {
   BatchCond,
   BatchResult,
@@ -18,15 +17,14 @@ import type {
   ProtoValue,
   StmtResult,
 } from "./protocol.ts";
-import { decodeValue, encodeValue, type SqlValue } from "./values.ts";
 
 export type ExecContext = {
-  conn: Connection;
+  session: EngineSession;
   /** SQL texts stored on the stream with `store_sql`. */
   sqls: Map<number, string>;
   version: HranaVersion;
-  waiters: LockWaiters;
-  busyTimeoutMs: number;
+  /** Per-statement time limit handed to the engine. */
+  timeLimitMs?: number | undefined;
 };
 
 export function resolveSql(
@@ -64,7 +62,7 @@ function parameterNames(st: Statement): Map<number, string | null> {
 }
 
 /** sqld's Params::bind: values for parameters 1..count, looked up by position or by name. */
-function bindValues(st: Statement, stmt: ProtoStmt): SqlValue[] {
+function bindValues(st: Statement, stmt: ProtoStmt): ProtoValue[] {
   const positional = stmt.args ?? [];
   const named = stmt.named_args ?? [];
   if (positional.length > 0 && named.length > 0) throw stmtErrors.bothArgKinds();
@@ -75,7 +73,7 @@ function bindValues(st: Statement, stmt: ProtoStmt): SqlValue[] {
   }
   const names = parameterNames(st);
   const byName = new Map(named.map((a) => [a.name, a.value]));
-  const values: SqlValue[] = new Array(st.paramCount).fill(null);
+  const values: ProtoValue[] = new Array(st.paramCount).fill(NULL);
   for (let index = 1; index <= st.paramCount; index++) {
     const name = names.get(index) ?? null;
     let value: ProtoValue | undefined;
@@ -87,88 +85,35 @@ function bindValues(st: Statement, stmt: ProtoStmt): SqlValue[] {
       if (st.kind === "explain") break;
       throw stmtErrors.argsInvalid(`value for parameter ${name ?? index} not found`);
     }
-    values[index - 1] = decodeValue(value);
+    values[index - 1] = value;
   }
   return values;
 }
 
-function emptyResult(durationMs: number): StmtResult {
-  return {
-    cols: [],
-    rows: [],
-    affected_row_count: 0,
-    last_insert_rowid: null,
-    replication_index: null,
-    rows_read: 0,
-    rows_written: 0,
-    query_duration_ms: durationMs,
-  };
-}
+const NULL: ProtoValue = { type: "null" };
 
-function prepare(conn: Connection, st: Statement): PreparedStatement {
-  const changesConnection = st.kind === "connection-state";
-  if (changesConnection) conn.tainted = true;
-  return conn.prepare(st.sql, !changesConnection);
-}
-
-function runOnce(conn: Connection, st: Statement, values: SqlValue[], wantRows: boolean) {
+/** Runs one statement on the engine and shapes the result as sqld does. */
+async function run(
+  ctx: ExecContext,
+  st: Statement,
+  args: ProtoValue[],
+  wantRows: boolean,
+): Promise<StmtResult> {
   const started = performance.now();
-  if (st.kind === "transaction") {
-    try {
-      conn.control(st.sql);
-    } catch (err) {
-      throw isRetryableBusy(err) ? err : toStmtError(err, true);
-    }
-    return emptyResult(performance.now() - started);
-  }
-  let prepared: PreparedStatement;
-  try {
-    prepared = prepare(conn, st);
-  } catch (err) {
-    throw isRetryableBusy(err) ? err : toStmtError(err, true);
-  }
-  const counts = st.kind === "insert" || st.kind === "update-delete";
-  const outcome = conn.step(prepared, values);
-  const rows = outcome.rows ?? [];
-  let changes = outcome.changes;
-  let rowid: bigint | number | null = outcome.lastInsertRowid;
-  let cols: StmtResult["cols"] = [];
-  if (outcome.rows !== null) {
-    cols = prepared.columns().map((c) => ({ name: c.name, decltype: c.type }));
-    if (counts) changes = conn.changes();
-    if (st.kind === "insert") rowid = conn.lastInsertRowid();
-  }
-  const lastInsertRowid =
-    st.kind !== "insert"
-      ? null
-      : typeof rowid === "number" && !Number.isSafeInteger(rowid)
-        ? conn.lastInsertRowid().toString()
-        : String(rowid);
-  const result: StmtResult = {
-    cols,
-    rows: wantRows ? rows.map((row) => row.map(encodeValue)) : [],
-    affected_row_count: counts ? changes : 0,
-    last_insert_rowid: lastInsertRowid,
+  const options =
+    ctx.timeLimitMs === undefined ? { wantRows } : { wantRows, timeLimitMs: ctx.timeLimitMs };
+  const result = await ctx.session.execute(st, args, options);
+  return {
+    cols: result.cols,
+    rows: wantRows ? result.rows : [],
+    affected_row_count:
+      st.kind === "insert" || st.kind === "update-delete" ? result.rowsAffected : 0,
+    last_insert_rowid: st.kind === "insert" ? result.lastInsertRowid : null,
     replication_index: null,
     rows_read: 0,
     rows_written: 0,
     query_duration_ms: performance.now() - started,
   };
-  return result;
-}
-
-async function run(ctx: ExecContext, st: Statement, values: SqlValue[], wantRows: boolean) {
-  try {
-    return await retryWhileBusy(
-      () => runOnce(ctx.conn, st, values, wantRows),
-      ctx.waiters,
-      ctx.busyTimeoutMs,
-    );
-  } catch (err) {
-    throw toStmtError(err, false);
-  } finally {
-    ctx.waiters.notify();
-  }
 }
 
 /** Executes one Hrana `Stmt`; failures are StmtErrors (per request) or ProtocolErrors. */
@@ -179,20 +124,11 @@ export async function executeStmt(ctx: ExecContext, stmt: ProtoStmt): Promise<St
 
 /**
  * sqld parses a whole program before running any of it, so a syntax error anywhere fails
- * the request and nothing runs. Other compile errors (no such table …) may be fixed by earlier
- * steps, so they are left for the step itself to report. PRAGMAs are skipped: compiling one
- * may already apply it (see Connection.prepare).
+ * the request and nothing runs (when the engine can compile without running).
  */
-function checkSyntax(conn: Connection, statements: Statement[]): void {
-  for (const st of statements) {
-    if (st.kind === "connection-state") continue;
-    try {
-      conn.prepare(st.sql);
-    } catch (err) {
-      const mapped = toStmtError(err, true);
-      if (mapped.code === "SQL_PARSE_ERROR") throw mapped;
-    }
-  }
+async function checkSyntax(session: EngineSession, statements: Statement[]): Promise<void> {
+  if (session.check === undefined) return;
+  for (const st of statements) await session.check(st);
 }
 
 function checkCond(cond: BatchCond, stepIndex: number, version: HranaVersion): void {
@@ -249,14 +185,16 @@ export async function executeBatch(ctx: ExecContext, batch: ProtoBatch): Promise
     const { args, named_args } = step.stmt;
     if ((args?.length ?? 0) > 0 && (named_args?.length ?? 0) > 0) throw stmtErrors.bothArgKinds();
   }
-  checkSyntax(
-    ctx.conn,
+  await checkSyntax(
+    ctx.session,
     steps.map((s) => s.statement),
   );
   const result: BatchResult = { step_results: [], step_errors: [], replication_index: null };
   const outcomes: boolean[] = [];
   for (const step of steps) {
-    const enabled = step.condition ? evalCond(step.condition, outcomes, ctx.conn.autocommit) : true;
+    const enabled = step.condition
+      ? evalCond(step.condition, outcomes, ctx.session.autocommit)
+      : true;
     if (!enabled) {
       result.step_results.push(null);
       result.step_errors.push(null);
@@ -281,26 +219,18 @@ export async function executeBatch(ctx: ExecContext, batch: ProtoBatch): Promise
 /** Executes a script of statements without arguments, stopping at the first error. */
 export async function executeSequence(ctx: ExecContext, sql: string): Promise<void> {
   const statements = analyze(sql);
-  checkSyntax(ctx.conn, statements);
+  await checkSyntax(ctx.session, statements);
   for (const st of statements) {
     await run(ctx, st, bindValues(st, {}), false);
   }
 }
 
-export function describe(ctx: ExecContext, sql: string): DescribeResult {
+export async function describe(ctx: ExecContext, sql: string): Promise<DescribeResult> {
   const st = singleStatement(sql);
-  let prepared: PreparedStatement;
-  try {
-    prepared = prepare(ctx.conn, st);
-  } catch (err) {
-    throw toStmtError(err, true);
-  }
   const names = parameterNames(st);
   return {
     params: Array.from({ length: st.paramCount }, (_, i) => ({ name: names.get(i + 1) ?? null })),
-    cols: prepared.reader
-      ? prepared.columns().map((c) => ({ name: c.name, decltype: c.type }))
-      : [],
+    cols: (await ctx.session.columns?.(st)) ?? [],
     is_explain: st.kind === "explain",
     is_readonly: st.kind === "read" || st.kind === "explain" || st.kind === "transaction",
   };

@@ -1,20 +1,54 @@
 /**
- * Nimbus's local libSQL server: sqld's HTTP protocol (Hrana over HTTP, JSON, v2 and v3) on the
- * libSQL engine, for machines where no sqld binary can be installed. The unmodified
- * @libsql/client (and @libsql/client/web) talks to it with an http: URL.
- * Own code because no sqld/libsql-server build is available from npm or Debian.
+ * Nimbus's libSQL server: sqld's HTTP protocol (Hrana over HTTP, JSON, v2 and v3), for
+ * machines where no sqld binary can be installed. The unmodified @libsql/client (and
+ * @libsql/client/web) talks to it with an http: URL. Own code because no sqld/libsql-server
+ * build is available from npm or Debian.
+ * The protocol is implemented once over a StorageEngine (engine.ts): startLibsqlServer serves
+ * a local libsql file; startHranaServer serves any engine (the mirrored dqlite cluster).
  */
-import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { dirname, resolve } from "node:path";
-import { LockWaiters } from "./busy.ts";
-import { Connection, type Synchronous } from "./connection.ts";
+import type { Synchronous } from "./connection.ts";
+import type { StorageEngine } from "./engine.ts";
 import { createHranaHttpServer } from "./http.ts";
+import { LocalFileEngine } from "./local-engine.ts";
 import { HranaHandler } from "./pipeline.ts";
-import { ConnectionPool } from "./pool.ts";
 import { StreamRegistry } from "./stream.ts";
 
 export type { Synchronous } from "./connection.ts";
+export type { EngineResult, EngineSession, ExecuteOptions, StorageEngine } from "./engine.ts";
+export { LocalFileEngine } from "./local-engine.ts";
+
+/** Options of the protocol front, whatever engine stores the data. */
+export type HranaServerOptions = {
+  /** Where the data lives: a local file (LocalFileEngine) or another StorageEngine. */
+  engine: StorageEngine;
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Bearer token required on every Hrana request. Default: none (open). */
+  authToken?: string | undefined;
+  /** Idle time after which a stream is dropped. Default 10 s, as sqld. */
+  streamIdleTimeoutMs?: number;
+  /**
+   * Idle time after which a stream holding an open transaction is dropped (rolled back).
+   * Keep it shorter than the engine's busy timeout. Default: streamIdleTimeoutMs.
+   */
+  transactionIdleTimeoutMs?: number;
+  /** Largest accepted request body. Default 32 MiB. */
+  maxBodyBytes?: number;
+  /** Where unexpected internal errors are reported. Default: console.error. */
+  onError?: (err: unknown) => void;
+};
+
+/** A running protocol front. */
+export type HranaServer = {
+  /** Base URL for @libsql/client, e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  /** Stops listening, rolls back open streams' transactions and closes the engine. */
+  close(): Promise<void>;
+};
 
 export type LibsqlServerOptions = {
   /** Path of the database file; created (with its folder) if missing. */
@@ -48,76 +82,28 @@ export type LibsqlServerOptions = {
   onError?: (err: unknown) => void;
 };
 
-export type LibsqlServer = {
-  /** Base URL for @libsql/client, e.g. http://127.0.0.1:8080 */
-  url: string;
-  port: number;
+/** The server on a local libsql file. */
+export type LibsqlServer = HranaServer & {
   /** Absolute path of the database file. */
   file: string;
-  /** Stops listening, rolls back open streams' transactions and closes every connection. */
-  close(): Promise<void>;
 };
 
-const SYNCHRONOUS: readonly Synchronous[] = ["FULL", "NORMAL", "EXTRA", "OFF"];
-const VERSION = "nimbus-libsql-server 0.1.0 (Hrana over HTTP 2/3, JSON; libsql engine)";
+const VERSION = "nimbus-libsql-server 0.2.0 (Hrana over HTTP 2/3, JSON)";
 
-/** Starts the server; resolves once it is listening. */
-export async function startLibsqlServer(options: LibsqlServerOptions): Promise<LibsqlServer> {
-  const synchronous = (options.synchronous ?? "FULL").toUpperCase() as Synchronous;
-  if (!SYNCHRONOUS.includes(synchronous)) {
-    throw new Error(
-      `Invalid synchronous mode ${JSON.stringify(options.synchronous)}: use ${SYNCHRONOUS.join(", ")}`,
-    );
-  }
-  if (!options.file || options.file === ":memory:" || options.file.startsWith("file::memory:")) {
-    throw new Error(
-      "The libSQL server needs a database file (every stream opens its own connection to it); " +
-        "pass a path such as .nimbus/dev.db",
-    );
-  }
-  const file = resolve(options.file);
-  mkdirSync(dirname(file), { recursive: true });
-
-  // WAL is a property of the file: set it once; readers then never wait for writers.
-  const setup = new Connection({ file, synchronous });
-  try {
-    const mode = (setup.prepare("PRAGMA journal_mode = WAL").all() as unknown[][])[0]?.[0];
-    if (String(mode).toLowerCase() !== "wal") {
-      throw new Error(`Could not switch ${file} to WAL journal mode (got ${mode})`);
-    }
-  } finally {
-    setup.close();
-  }
-
-  const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+/** Serves `options.engine` over sqld's protocol; resolves once listening. */
+export async function startHranaServer(options: HranaServerOptions): Promise<HranaServer> {
   const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 10_000;
-  const transactionIdleTimeoutMs =
-    options.transactionIdleTimeoutMs ?? Math.min(streamIdleTimeoutMs, busyTimeoutMs / 2);
-  if (transactionIdleTimeoutMs >= busyTimeoutMs) {
-    throw new Error(
-      `transactionIdleTimeoutMs (${transactionIdleTimeoutMs}) must be shorter than busyTimeoutMs (${busyTimeoutMs}): ` +
-        "an abandoned transaction would otherwise make waiting writers fail",
-    );
-  }
-
-  const waiters = new LockWaiters();
-  const pool = new ConnectionPool({ file, synchronous });
   const streams = new StreamRegistry({
-    pool,
-    waiters,
+    engine: options.engine,
     idleTimeoutMs: streamIdleTimeoutMs,
-    transactionIdleTimeoutMs,
+    transactionIdleTimeoutMs: options.transactionIdleTimeoutMs ?? streamIdleTimeoutMs,
   });
-  const handler = new HranaHandler({
-    streams,
-    waiters,
-    busyTimeoutMs,
-  });
+  const handler = new HranaHandler({ streams });
   const server = createHranaHttpServer({
     handler,
     authToken: options.authToken || undefined,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
-    version: VERSION,
+    version: `${VERSION}; ${options.engine.description}`,
     onError: options.onError ?? ((err) => console.error("libsql-server:", err)),
   });
 
@@ -136,16 +122,47 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
   return {
     url: `http://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${port}`,
     port,
-    file,
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
         server.closeAllConnections();
-      }).then(() => {
-        streams.closeAll();
-        pool.close();
-      });
+      })
+        .then(() => streams.closeAll())
+        .then(() => options.engine.close());
       return closing;
     },
   };
+}
+
+/** Starts the server on a local libsql file; resolves once it is listening. */
+export async function startLibsqlServer(options: LibsqlServerOptions): Promise<LibsqlServer> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+  const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 10_000;
+  const transactionIdleTimeoutMs =
+    options.transactionIdleTimeoutMs ?? Math.min(streamIdleTimeoutMs, busyTimeoutMs / 2);
+  if (transactionIdleTimeoutMs >= busyTimeoutMs) {
+    throw new Error(
+      `transactionIdleTimeoutMs (${transactionIdleTimeoutMs}) must be shorter than busyTimeoutMs (${busyTimeoutMs}): ` +
+        "an abandoned transaction would otherwise make waiting writers fail",
+    );
+  }
+  const engine = new LocalFileEngine({
+    file: options.file,
+    synchronous: (options.synchronous ?? "FULL").toUpperCase() as Synchronous,
+    busyTimeoutMs,
+  });
+  const server = await startHranaServer({
+    engine,
+    port: options.port ?? 0,
+    host: options.host ?? "127.0.0.1",
+    authToken: options.authToken,
+    streamIdleTimeoutMs,
+    transactionIdleTimeoutMs,
+    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    ...(options.onError ? { onError: options.onError } : {}),
+  }).catch(async (err: unknown) => {
+    await engine.close();
+    throw err;
+  });
+  return { ...server, file: engine.file };
 }

@@ -4,7 +4,6 @@
  * violations close the stream and surface as ProtocolError (HTTP 400).
  */
 import type { z } from "zod";
-import type { LockWaiters } from "./busy.ts";
 import { ProtocolError, StmtError } from "./errors.ts";
 import {
   describe,
@@ -30,8 +29,8 @@ const MAX_STORED_SQL_BYTES = 5000;
 
 export type PipelineOptions = {
   streams: StreamRegistry;
-  waiters: LockWaiters;
-  busyTimeoutMs: number;
+  /** Per-statement time limit handed to the engine; undefined: none. */
+  statementTimeLimitMs?: number | undefined;
 };
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -54,14 +53,14 @@ export class HranaHandler {
   async pipeline(body: unknown, version: HranaVersion): Promise<PipelineRespBody> {
     const req = parseBody(pipelineReqBodySchema, body);
     const { streams } = this.#options;
-    const stream = streams.acquire(req.baton);
+    const stream = await streams.acquire(req.baton);
     const results: StreamResult[] = [];
     try {
       for (const request of req.requests) {
         results.push(await this.#handle(stream, request, version));
       }
     } catch (err) {
-      streams.discard(stream);
+      await streams.discard(stream);
       throw err;
     }
     return { baton: streams.release(stream), base_url: null, results };
@@ -74,7 +73,7 @@ export class HranaHandler {
   ): Promise<{ head: { baton: string | null; base_url: null }; entries: CursorEntry[] }> {
     const req = parseBody(cursorReqBodySchema, body);
     const { streams } = this.#options;
-    const stream = streams.acquire(req.baton);
+    const stream = await streams.acquire(req.baton);
     const entries: CursorEntry[] = [];
     try {
       const result = await executeBatch(this.#context(stream, version), req.batch);
@@ -92,7 +91,7 @@ export class HranaHandler {
       });
     } catch (err) {
       if (!(err instanceof StmtError)) {
-        streams.discard(stream);
+        await streams.discard(stream);
         throw err;
       }
       entries.push({ type: "error", error: err.toProto() });
@@ -101,16 +100,20 @@ export class HranaHandler {
   }
 
   #context(stream: Stream, version: HranaVersion): ExecContext {
-    if (stream.conn === null) throw new ProtocolError("Stream for this baton was closed");
-    const { waiters, busyTimeoutMs } = this.#options;
-    return { conn: stream.conn, sqls: stream.sqls, version, waiters, busyTimeoutMs };
+    if (stream.session === null) throw new ProtocolError("Stream for this baton was closed");
+    return {
+      session: stream.session,
+      sqls: stream.sqls,
+      version,
+      timeLimitMs: this.#options.statementTimeLimitMs,
+    };
   }
 
   async #handle(stream: Stream, req: StreamRequest, version: HranaVersion): Promise<StreamResult> {
     try {
       switch (req.type) {
         case "close":
-          this.#options.streams.closeConnection(stream);
+          await this.#options.streams.closeSession(stream);
           return ok({ type: "close" });
         case "execute": {
           const result = await executeStmt(this.#context(stream, version), req.stmt);
@@ -129,7 +132,7 @@ export class HranaHandler {
           const ctx = this.#context(stream, version);
           return ok({
             type: "describe",
-            result: describe(ctx, resolveSql(ctx, req.sql, req.sql_id)),
+            result: await describe(ctx, resolveSql(ctx, req.sql, req.sql_id)),
           });
         }
         case "store_sql":
@@ -160,7 +163,7 @@ export class HranaHandler {
             );
           }
           const ctx = this.#context(stream, version);
-          return ok({ type: "get_autocommit", is_autocommit: ctx.conn.autocommit });
+          return ok({ type: "get_autocommit", is_autocommit: ctx.session.autocommit });
         }
       }
     } catch (err) {

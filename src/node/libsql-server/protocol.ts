@@ -117,7 +117,7 @@ export type BatchResult = {
 
 export type DescribeResult = {
   params: { name: string | null }[];
-  cols: { name: string; decltype: string | null }[];
+  cols: Col[];
   is_explain: boolean;
   is_readonly: boolean;
 };

@@ -1,20 +1,18 @@
 /**
- * Hrana-over-HTTP streams and their batons, as sqld keeps them. A stream owns one connection
+ * Hrana-over-HTTP streams and their batons, as sqld keeps them. A stream owns one engine session
  * (so a transaction's statements are isolated from other streams) and the SQL texts stored on
  * it. Between HTTP requests the client holds a baton: stream id + sequence number, signed with
  * a per-server HMAC key, valid exactly once. An idle stream expires (its transaction is rolled
  * back); an expired baton is then answered with STREAM_EXPIRED for a while.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { LockWaiters } from "./busy.ts";
-import type { Connection } from "./connection.ts";
+import type { EngineSession, StorageEngine } from "./engine.ts";
 import { ProtocolError, StreamExpiredError } from "./errors.ts";
-import type { ConnectionPool } from "./pool.ts";
 
 export type Stream = {
   readonly id: bigint;
   /** null once the client sent `close`. */
-  conn: Connection | null;
+  session: EngineSession | null;
   readonly sqls: Map<number, string>;
   seq: bigint;
 };
@@ -29,8 +27,7 @@ const U64 = 2n ** 64n;
 const EXPIRED_MEMORY_MS = 300_000;
 
 export type StreamRegistryOptions = {
-  pool: ConnectionPool;
-  waiters: LockWaiters;
+  engine: StorageEngine;
   /** Idle time after which a stream expires; sqld uses 10 s. */
   idleTimeoutMs: number;
   /**
@@ -51,13 +48,14 @@ export class StreamRegistry {
   }
 
   /** Opens a new stream (no baton) or takes the one the baton names, for one HTTP request. */
-  acquire(baton: string | null | undefined): Stream {
+  async acquire(baton: string | null | undefined): Promise<Stream> {
     if (baton === null || baton === undefined) {
+      const session = await this.#options.engine.connect();
       let id = randomBytes(8).readBigUInt64BE();
       while (this.#handles.has(id)) id = randomBytes(8).readBigUInt64BE();
       const stream: Stream = {
         id,
-        conn: this.#options.pool.acquire(),
+        session,
         sqls: new Map(),
         seq: randomBytes(8).readBigUInt64BE(),
       };
@@ -80,44 +78,46 @@ export class StreamRegistry {
 
   /** Ends the request: returns the next baton, or null when the stream was closed. */
   release(stream: Stream): string | null {
-    if (stream.conn === null) {
+    if (stream.session === null) {
       this.#handles.delete(stream.id);
       return null;
     }
     const { idleTimeoutMs, transactionIdleTimeoutMs } = this.#options;
-    const idleMs = stream.conn.autocommit ? idleTimeoutMs : transactionIdleTimeoutMs;
+    const idleMs = stream.session.autocommit ? idleTimeoutMs : transactionIdleTimeoutMs;
     const timer = setTimeout(() => this.#expire(stream.id), idleMs);
     timer.unref();
     this.#handles.set(stream.id, { state: "available", stream, timer });
     return this.#encodeBaton(stream.id, stream.seq);
   }
 
-  /** Closes the stream's connection (rolling back an open transaction); the baton dies with it. */
-  closeConnection(stream: Stream): void {
-    if (stream.conn === null) return;
-    this.#options.pool.release(stream.conn);
-    stream.conn = null;
-    this.#options.waiters.notify();
+  /** Closes the stream's session (rolling back an open transaction); the baton dies with it. */
+  async closeSession(stream: Stream): Promise<void> {
+    const session = stream.session;
+    if (session === null) return;
+    stream.session = null;
+    await session.close();
   }
 
   /** Drops a stream after a protocol error, as sqld does. */
-  discard(stream: Stream): void {
-    this.closeConnection(stream);
+  async discard(stream: Stream): Promise<void> {
     this.#handles.delete(stream.id);
+    await this.closeSession(stream);
   }
 
-  closeAll(): void {
+  async closeAll(): Promise<void> {
+    const closing: Promise<void>[] = [];
     for (const handle of this.#handles.values()) {
       if (handle.state !== "acquired") clearTimeout(handle.timer);
-      if (handle.state !== "expired") this.closeConnection(handle.stream);
+      if (handle.state !== "expired") closing.push(this.closeSession(handle.stream));
     }
     this.#handles.clear();
+    await Promise.all(closing);
   }
 
   #expire(id: bigint): void {
     const handle = this.#handles.get(id);
     if (handle?.state !== "available") return;
-    this.closeConnection(handle.stream);
+    void this.closeSession(handle.stream);
     const timer = setTimeout(() => this.#handles.delete(id), EXPIRED_MEMORY_MS);
     timer.unref();
     this.#handles.set(id, { state: "expired", timer });
