@@ -22,7 +22,12 @@ export class CacheRuntime {
   readonly #filling = new Map<string, Promise<Entry | null>>();
   #versions: TagVersions | undefined;
   /** Sent by the background refresh of a stale entry, so that request regenerates it. */
-  readonly refreshSecret = crypto.randomUUID();
+  #refreshSecret: string | undefined;
+  /** Made on first use: workerd forbids random values in global scope, where apps are created. */
+  get refreshSecret(): string {
+    this.#refreshSecret ??= crypto.randomUUID();
+    return this.#refreshSecret;
+  }
   /** Set by createApp: how a stale entry is refreshed after its response (a request to the app itself). */
   refresh: ((request: Request, c: Context) => void) | undefined;
 
