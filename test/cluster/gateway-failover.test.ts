@@ -58,7 +58,7 @@ describe.skipIf(!enabled)("gateway redundancy: vrrp", () => {
     const master = addressHolder(gateway);
     if (!master) throw new Error("no gateway holds the virtual address");
     expect(master.machine.name).toBe("gw1"); // the higher priority wins the election
-    const load = await gateway.startLoad({ concurrency: 6 });
+    const load = await gateway.startLoad({ rate: 60 });
     await load.untilOk(60);
     // The fault first, then its mark: every request sent before the link went down and not yet
     // answered counts as in flight at the fault.
@@ -91,7 +91,7 @@ describe.skipIf(!enabled)("gateway redundancy: active-active", () => {
 
   it("a client holding both gateways moves to the other when one dies", async () => {
     const gateway = lab as GatewayLab;
-    const load = await gateway.startLoad({ concurrency: 6 });
+    const load = await gateway.startLoad({ rate: 60 });
     await load.untilOk(60);
     const [first] = gateway.gateways;
     if (!first) throw new Error("the lab has no gateway");

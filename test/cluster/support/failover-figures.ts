@@ -2,6 +2,8 @@
 import type { LoadResult, RequestRecord } from "./load-client.ts";
 
 export interface FailoverFigures {
+  /** When the fault was marked, in the client's clock (ms). */
+  markMs: number;
   requests: number;
   ok: number;
   failed: number;
@@ -40,6 +42,7 @@ export function failoverFigures(result: LoadResult): FailoverFigures {
   }
   const after = records.filter((r) => r.ok && r.start > mark).map((r) => r.end);
   return {
+    markMs: Math.round(mark),
     requests: records.length,
     ok: records.length - failed.length,
     failed: failed.length,

@@ -46,7 +46,7 @@ export interface GatewayLab {
   until(what: string, check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   /** A GET from the client machine (curl-free: a one-off Node fetch inside the namespace). */
   get(url: string, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
-  startLoad(options: { concurrency?: number; readShare?: number }): Promise<LoadRun>;
+  startLoad(options: { rate?: number; readShare?: number }): Promise<LoadRun>;
 }
 
 export interface LoadRun {
@@ -86,7 +86,7 @@ function startLoad(
   lab: Lab,
   client: Machine,
   urls: string[],
-  options: { concurrency?: number; readShare?: number },
+  options: { rate?: number; readShare?: number },
 ): Promise<LoadRun> {
   const child = lab.spawn(client, process.execPath, [
     LOAD_CLIENT,

@@ -1,7 +1,7 @@
 /**
  * A steady mixed load (list reads and creates) against gateways, run as its own process so it
  * can live in the client's network namespace:
- *   node load-client.ts '{"gateways":["http://10.213.0.100:8080"],"concurrency":6}'
+ *   node load-client.ts '{"gateways":["http://10.213.0.100:8080"],"rate":100}'
  * With one gateway it is a client of a virtual address; with several it holds the list and
  * moves to the next gateway when one does not answer (what a browser does across DNS records).
  * stdin: "mark" records the moment of a fault (answers "marked"), "stop" ends the run and prints
@@ -12,11 +12,16 @@ import { createInterface } from "node:readline";
 
 interface Options {
   gateways: string[];
-  concurrency?: number;
+  /** Requests started per second (default 100). */
+  rate?: number;
+  /** Requests open at once at most (default 64). */
+  maxOutstanding?: number;
   /** Share of requests that are reads (the rest create a link). */
   readShare?: number;
   /** A connection not made by then counts as a dead gateway (try the next one). */
   connectTimeoutMs?: number;
+  /** How long a request keeps trying gateways that do not connect (default 8000). */
+  connectBudgetMs?: number;
   /** A request with no answer by then failed. */
   responseTimeoutMs?: number;
   tagPrefix?: string;
@@ -45,15 +50,19 @@ class ConnectFailed extends Error {}
 
 const options = JSON.parse(process.argv[2] ?? "{}") as Options;
 const gateways = options.gateways;
-const connectTimeoutMs = options.connectTimeoutMs ?? 500;
-const responseTimeoutMs = options.responseTimeoutMs ?? 2000;
+// With a list, a gateway that does not connect within 1 s is skipped; with one (virtual)
+// address there is nowhere else to go, so wait as a browser would (TCP retries the SYN at 1 s).
+const connectTimeoutMs = options.connectTimeoutMs ?? (gateways.length > 1 ? 1000 : 3000);
+/** How long a request keeps looking for a gateway that takes it. */
+const connectBudgetMs = options.connectBudgetMs ?? 8000;
+const responseTimeoutMs = options.responseTimeoutMs ?? 4000;
 const started = performance.now();
 const now = () => performance.now() - started;
 const records: RequestRecord[] = [];
 let mark: number | null = null;
-let running = true;
 let current = 0;
 let next = 0;
+let running = true;
 
 /** One HTTP exchange on a fresh connection; ConnectFailed when no connection was made. */
 function exchange(base: string, method: string, path: string, body?: string): Promise<number> {
@@ -122,8 +131,10 @@ async function one(kind: "read" | "create", tag: string): Promise<RequestRecord>
   const path = "/links";
   let attempts = 0;
   let lastError = "";
-  // Each gateway of the list once, starting at the one that answered last.
-  for (let i = 0; i < gateways.length; i++) {
+  // Gateways in turn, starting at the one that answered last, until one takes the request:
+  // a connection never made means the request never left, so trying again is safe even for a
+  // create. A read that got no answer may go to the next gateway too; a create may not.
+  for (let i = 0; now() - start < connectBudgetMs; i++) {
     const index = (current + i) % gateways.length;
     const gateway = gateways[index] as string;
     attempts++;
@@ -134,8 +145,8 @@ async function one(kind: "read" | "create", tag: string): Promise<RequestRecord>
       return { kind, tag, start, end: now(), ok, status, gateway, attempts };
     } catch (error) {
       lastError = (error as Error).message;
-      // A create that may have reached a gateway is not sent twice; a read may be.
-      if (!(error instanceof ConnectFailed) && kind === "create") {
+      const retry = error instanceof ConnectFailed || (kind === "read" && i < gateways.length - 1);
+      if (!retry) {
         return { kind, tag, start, end: now(), ok: false, error: lastError, gateway, attempts };
       }
     }
@@ -146,15 +157,21 @@ async function one(kind: "read" | "create", tag: string): Promise<RequestRecord>
 
 const readShare = options.readShare ?? 0.5;
 const prefix = options.tagPrefix ?? `gw${process.pid}`;
-const loops = Array.from({ length: options.concurrency ?? 6 }, async () => {
-  while (running) {
-    const n = next++;
-    const kind = (n * 0.618) % 1 < readShare ? "read" : "create";
-    const record = await one(kind, `${prefix}-${n}`);
+// Open loop, as users arrive: a request every 1/rate s whatever the others are doing (up to a
+// cap), so requests stuck on a dead gateway do not hold back the ones sent after the fault.
+const rate = options.rate ?? 100;
+const maxOutstanding = options.maxOutstanding ?? 64;
+const outstanding = new Set<Promise<void>>();
+const arrivals = setInterval(() => {
+  if (!running || outstanding.size >= maxOutstanding) return;
+  const n = next++;
+  const kind = (n * 0.618) % 1 < readShare ? "read" : "create";
+  const request = one(kind, `${prefix}-${n}`).then((record) => {
     records.push(record);
-    if (!record.ok) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-});
+    outstanding.delete(request);
+  });
+  outstanding.add(request);
+}, 1000 / rate);
 
 const progress = setInterval(() => {
   const ok = records.filter((r) => r.ok).length;
@@ -167,8 +184,9 @@ createInterface({ input: process.stdin }).on("line", async (line) => {
     process.stdout.write("marked\n");
   } else if (line === "stop") {
     running = false;
+    clearInterval(arrivals);
     clearInterval(progress);
-    await Promise.all(loops);
+    await Promise.all(outstanding);
     const result: LoadResult = { mark, records };
     process.stdout.write(`result ${JSON.stringify(result)}\n`);
     process.exit(0);
