@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type ClusterOptions,
@@ -8,7 +9,7 @@ import {
   startNode,
   stopNode,
 } from "../../node/cluster/local/cluster.ts";
-import { readState } from "../../node/cluster/local/state.ts";
+import { clusterDir, readState } from "../../node/cluster/local/state.ts";
 import type { NodeSpec } from "../../node/cluster/node/spec.ts";
 import { runNode } from "../../node/cluster/node/supervisor.ts";
 import { defineCommand } from "../command.ts";
@@ -44,8 +45,8 @@ function table(rows: string[][]): string {
     .join("\n");
 }
 
-function running(root: string) {
-  const state = readState(root);
+function running(dir: string) {
+  const state = readState(dir);
   if (!state)
     throw new CliError("No cluster is running here.", {
       hint: "Start one: npx nimbus cluster up --nodes 2",
@@ -96,6 +97,11 @@ export const clusterCommand = defineCommand({
       placeholder: "A,B",
       description: "up/add-node: more bindings every node reads from the environment",
     },
+    dir: {
+      type: "string",
+      placeholder: "dir",
+      description: "Where the cluster keeps its files and state (default .nimbus/cluster)",
+    },
     spec: {
       type: "string",
       placeholder: "file",
@@ -122,8 +128,10 @@ export const clusterCommand = defineCommand({
       return runNode(JSON.parse(readFileSync(flags.spec, "utf8")) as NodeSpec);
     }
     const project = findProject();
+    const dir = resolve(flags.dir ?? clusterDir(project.root));
     const base: ClusterOptions = {
       root: project.root,
+      dir,
       migrationsDir: project.migrationsDir,
       cli: cliCommand(),
       progress: { step, say },
@@ -157,7 +165,7 @@ export const clusterCommand = defineCommand({
         return;
       }
       case "status": {
-        const state = running(project.root);
+        const state = running(dir);
         const rows = await clusterStatus(state);
         say(
           `Gateways: ${state.gateways.map((g) => g.url).join(", ")}   database: ${state.database.url}`,
@@ -179,23 +187,23 @@ export const clusterCommand = defineCommand({
         return;
       }
       case "add-node": {
-        const state = running(project.root);
-        const node = await startNode(project.root, state, base);
+        const state = running(dir);
+        const node = await startNode(state, base);
         say(`${node.name} is up at every gateway.`);
         return;
       }
       case "remove-node": {
-        const state = running(project.root);
+        const state = running(dir);
         const name = flags.name ?? state.nodes.at(-1)?.name;
         if (!name) throw new CliError("The cluster has no nodes left to remove.");
-        await stopNode(project.root, state, name, base.progress).catch((error: Error) => {
+        await stopNode(state, name, base.progress).catch((error: Error) => {
           throw new CliError(error.message);
         });
         say(`${name} drained and stopped; ${state.nodes.length} node(s) left.`);
         return;
       }
       case "down":
-        await clusterDown(project.root, base.progress);
+        await clusterDown(dir, base.progress);
         say("Cluster stopped.");
         return;
     }

@@ -18,7 +18,6 @@ import { workerdBinary } from "../workerd-binary.ts";
 import { freePort, isAlive, startDetached, stopGroup, waitForPort } from "./processes.ts";
 import {
   type ClusterState,
-  clusterDir,
   type GatewayRecord,
   type NodeRecord,
   type ProcessRecord,
@@ -63,6 +62,8 @@ export type DatabaseStarter = (context: {
 export interface ClusterOptions {
   /** The app (folder of wrangler.toml). */
   root: string;
+  /** Where the cluster keeps its files and state (`.nimbus/cluster` by default in the CLI). */
+  dir: string;
   migrationsDir: string;
   /** How to run this CLI: [node, main.js]; nodes run `… cluster node --spec FILE`. */
   cli: readonly string[];
@@ -147,7 +148,6 @@ async function untilUp(
 
 /** Starts one more node, waits until every gateway sends it traffic, records it. */
 export async function startNode(
-  root: string,
   state: ClusterState,
   options: Pick<ClusterOptions, "cli" | "progress" | "secrets"> & {
     extendNode?: (node: NodeDescription) => NodeDescription;
@@ -197,7 +197,7 @@ export async function startNode(
     spec: specFile,
   };
   state.nodes.push(record);
-  writeState(root, state);
+  writeState(state);
   await options.progress.step(
     `Starting ${name} (workerd on ${host}:${port}) and checking it in`,
     () => untilUp(state, name, pid),
@@ -207,7 +207,6 @@ export async function startNode(
 
 /** Drains a node (in-flight requests finish, no new ones), takes it out of every gateway, stops it. */
 export async function stopNode(
-  root: string,
   state: ClusterState,
   name: string,
   progress: Progress,
@@ -221,22 +220,21 @@ export async function stopNode(
     stopGroup(node.pid, "SIGTERM", 40_000),
   );
   state.nodes = state.nodes.filter((n) => n !== node);
-  writeState(root, state);
+  writeState(state);
 }
 
 /** `cluster up`: everything, in order, each step shown; resolves with the state (gateway URLs). */
 export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState> {
-  const { root, progress } = options;
-  const existing = readState(root);
+  const { root, progress, dir } = options;
+  const existing = readState(dir);
   if (
     existing &&
     [existing.database, ...existing.gateways, ...existing.nodes].some((p) => isAlive(p.pid))
   )
     throw new Error(
-      `a cluster is already running here (${statePath(root)}): \`nimbus cluster down\` first`,
+      `a cluster is already running here (${statePath(dir)}): \`nimbus cluster down\` first`,
     );
   const host = options.host ?? "127.0.0.1";
-  const dir = clusterDir(root);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const app = await progress.step("Bundling the app (wrangler deploy --dry-run)", () =>
@@ -266,7 +264,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
     secretEnv: { SESSION_SECRET: randomBytes(32).toString("hex") },
     bundle: join(dir, "bundle"),
   };
-  writeState(root, state);
+  writeState(state);
   try {
     await progress.step("Applying migrations", async () => {
       const target = await openLibsql(database.url);
@@ -283,7 +281,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
       );
       state.services.push(...coordination.processes);
       extendNode = coordination.extendNode;
-      writeState(root, state);
+      writeState(state);
     }
     const port = options.port ?? (await freePort(host));
     const launch = options.launchGateways ?? startOneGateway;
@@ -300,9 +298,9 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
         }),
     );
     state.gateways.push(...gateways);
-    writeState(root, state);
+    writeState(state);
     for (let i = 0; i < options.nodes; i++)
-      await startNode(root, state, {
+      await startNode(state, {
         cli: options.cli,
         progress,
         secrets: options.secrets,
@@ -311,14 +309,14 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
     return state;
   } catch (error) {
     progress.say("Starting failed; stopping what was started.");
-    await clusterDown(root, progress).catch(() => undefined);
+    await clusterDown(dir, progress).catch(() => undefined);
     throw error;
   }
 }
 
 /** `cluster down`: stops exactly the processes in the state file (nodes drain first). */
-export async function clusterDown(root: string, progress: Progress): Promise<void> {
-  const state = readState(root);
+export async function clusterDown(dir: string, progress: Progress): Promise<void> {
+  const state = readState(dir);
   if (!state) {
     progress.say("No cluster is running here.");
     return;
@@ -330,7 +328,7 @@ export async function clusterDown(root: string, progress: Progress): Promise<voi
     for (const p of group)
       await progress.step(`Stopping ${p.role}`, () => stopGroup(p.pid, "SIGTERM", 10_000));
   }
-  rmSync(statePath(root), { force: true });
+  rmSync(statePath(dir), { force: true });
 }
 
 /** One line per node and gateway, as `cluster status` prints it. */
@@ -370,4 +368,44 @@ export async function clusterStatus(state: ClusterState): Promise<NodeStatus[]> 
       });
   }
   return rows;
+}
+
+/**
+ * Kills the database server (SIGKILL: a crash, not a shutdown) and starts it again on the same
+ * port and file, as a supervisor such as systemd would. Only for the single libSQL server.
+ */
+export async function restartDatabase(
+  state: ClusterState,
+  cli: readonly string[],
+): Promise<number> {
+  const { database } = state;
+  await stopGroup(database.pid, "SIGKILL", 0);
+  const url = new URL(database.url);
+  const [command, ...args] = cli as [string, ...string[]];
+  const started = Date.now();
+  const pid = startDetached(
+    command,
+    [...args, "db", "serve", "--port", url.port, "--file", database.file],
+    { logFile: database.log },
+  );
+  await waitForPort(url.hostname, Number(url.port), 30_000, () => !isAlive(pid));
+  state.database = { ...database, pid };
+  writeState(state);
+  return Date.now() - started;
+}
+
+/** The workerd process a node's supervisor runs (for tests and benchmarks that cap or kill it). */
+export function workerdPidOf(node: NodeRecord): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${node.pid}/task/${node.pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number)
+      .filter((pid) => pid > 0);
+    return children.find((pid) =>
+      readFileSync(`/proc/${pid}/comm`, "utf8").trim().startsWith("workerd"),
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -42,23 +42,25 @@ export interface ClusterState {
   bundle: string;
 }
 
+/** Where `cluster up` keeps an app's cluster unless told otherwise. */
 export function clusterDir(root: string): string {
   return join(root, ".nimbus", "cluster");
 }
 
-export function statePath(root: string): string {
-  return join(clusterDir(root), "state.json");
+export function statePath(dir: string): string {
+  return join(dir, "state.json");
 }
 
-export function readState(root: string): ClusterState | undefined {
-  const file = statePath(root);
+/** The cluster whose files are in `dir`, if one was started there. */
+export function readState(dir: string): ClusterState | undefined {
+  const file = statePath(dir);
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, "utf8")) as ClusterState;
 }
 
 /** Written atomically (temp file + rename) after every process starts or stops. */
-export function writeState(root: string, state: ClusterState): void {
-  const file = statePath(root);
+export function writeState(state: ClusterState): void {
+  const file = statePath(state.dir);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
