@@ -22,8 +22,8 @@ export interface KeepalivedOptions {
   /** Seconds between adverts; VRRPv3 allows centiseconds. Default 0.2 (takeover in ~0.7 s). */
   advertInterval?: number;
   /**
-   * A command that exits 0 while this gateway's HAProxy serves; when it fails twice the
-   * gateway gives up the address. Default: a TCP connect to HAProxy's health port.
+   * A command that exits 0 while this gateway's HAProxy serves; when it fails the
+   * gateway gives up the address (three failures in a row). Default: a TCP connect to HAProxy's health port.
    */
   healthCheck?: string;
   /** Port of HAProxy's local health frontend (monitor-uri), for the default health check. */
@@ -64,6 +64,10 @@ export function keepalivedConfig(options: KeepalivedOptions): string {
     // Announce the takeover at once and again a second later, so switches and clients relearn.
     "  vrrp_garp_master_delay 1",
     "  vrrp_garp_master_repeat 3",
+    // Sub-second adverts must not wait behind a busy CPU: a late advert makes the backup take
+    // over (a needless move that resets connections). Real-time scheduling for VRRP only.
+    "  vrrp_rt_priority 50",
+    "  vrrp_no_swap",
     "}",
   ];
   if (check) {
@@ -71,16 +75,18 @@ export function keepalivedConfig(options: KeepalivedOptions): string {
       "vrrp_script nimbus_haproxy {",
       `  script "${check.replaceAll('"', '\\"')}"`,
       "  interval 1",
-      "  timeout 1",
-      "  fall 2",
+      "  timeout 2",
+      "  fall 3",
       "  rise 2",
       "}",
     );
   }
   lines.push(
     "vrrp_instance nimbus_gateway {",
-    // Every gateway starts as BACKUP: the election, not the file, decides who holds the address.
+    // Every gateway starts as BACKUP: the election, not the file, decides who holds the address;
+    // nopreempt: a gateway that comes back does not take the address back (one move, not two).
     "  state BACKUP",
+    "  nopreempt",
     `  interface ${options.interface}`,
     `  virtual_router_id ${options.virtualRouterId}`,
     `  priority ${options.priority}`,

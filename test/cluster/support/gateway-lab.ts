@@ -248,11 +248,13 @@ export async function startGatewayLab(mode: GatewayMode): Promise<GatewayLab> {
       await until(
         `${url} to serve the app`,
         async () => (await get(`${url}/links`).catch(() => ({ status: 0 }))).status === 200,
-        30_000,
+        60_000,
       );
     }
     return gatewayLab;
   } catch (error) {
+    // Say why: the last lines each process wrote (keepalived's election, HAProxy, workerd).
+    (error as Error).message += `\n${lab.logTails()}`;
     await lab.cleanup();
     throw error;
   }

@@ -5,7 +5,14 @@
  * them (and kills what ran in them) if the test process dies before its cleanup.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -122,6 +129,20 @@ export class Lab {
   addresses(machine: Machine): string[] {
     const out = ip("-n", machine.ns, "-o", "-4", "addr", "show", "dev", "eth0");
     return [...out.matchAll(/inet (\S+)\//g)].map((m) => m[1] as string);
+  }
+
+  /** The last lines of every log the lab's processes wrote, for an error message. */
+  logTails(lines = 6): string {
+    return readdirSync(this.dir)
+      .filter((name) => name.endsWith(".log"))
+      .map((name) => {
+        const text = readFileSync(join(this.dir, name), "utf8").trimEnd().split("\n");
+        return `--- ${name}\n${text
+          .slice(-lines)
+          .map((l) => l.slice(0, 300))
+          .join("\n")}`;
+      })
+      .join("\n");
   }
 
   /** Cuts the machine off the network, as a pulled cable or a dead host would. */
