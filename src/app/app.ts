@@ -1,5 +1,5 @@
 import { contextStorage } from "hono/context-storage";
-import { createApp } from "nimbus-web";
+import { type CacheSettings, createApp } from "nimbus-web";
 import type { AppBindings } from "./bindings.ts";
 import { linksLive } from "./live/routes.ts";
 import { commentResource, linkResource } from "./resources/links.tsx";
@@ -7,18 +7,25 @@ import { signIn, signInPage } from "./session.tsx";
 import { AppLayout } from "./views/layout.tsx";
 import { voteLimit } from "./votes.ts";
 
-/** The demo: a link board with comments and live votes, as pages and as a JSON API. */
-export const app = createApp<AppBindings>({ name: "Nimbus Links", layout: AppLayout });
+/**
+ * The demo: a link board with comments and live votes, as pages and as a JSON API.
+ * `cache` is the node's cache settings (the tests start a second node with its own).
+ */
+export function createDemoApp(cache?: CacheSettings) {
+  const app = createApp<AppBindings>({ name: "Nimbus Links", layout: AppLayout, cache });
 
-// The request's context for the layout (the header shows who is signed in).
-app.use(contextStorage());
-// Before the resources, so the limit runs ahead of the vote route's handler.
-app.use("/links/:id/vote", voteLimit);
+  // The request's context for the layout (the header shows who is signed in).
+  app.use(contextStorage());
+  // Before the resources, so the limit runs ahead of the vote route's handler.
+  app.use("/links/:id/vote", voteLimit);
 
-app
-  .resources(linkResource, commentResource)
-  .get("/live/links", linksLive)
-  .get("/session/new", signInPage)
-  .post("/session", signIn)
-  .get("/", (c) => c.redirect("/links"))
-  .get("/hello", (c) => c.text("Hello from Nimbus!"));
+  return app
+    .resources(linkResource, commentResource)
+    .get("/live/links", linksLive)
+    .get("/session/new", signInPage)
+    .post("/session", signIn)
+    .get("/", (c) => c.redirect("/links"))
+    .get("/hello", (c) => c.text("Hello from Nimbus!"));
+}
+
+export const app = createDemoApp();

@@ -10,6 +10,8 @@ import type { RequestCache } from "./request.ts";
 import type { CacheRule } from "./types.ts";
 import { shareable, standInSession, storable } from "./viewer.ts";
 
+/** How the response was made: `hit`, `stale` (served while refreshing), `miss` (regenerated and stored), `private` (for this viewer alone). */
+export const STATUS_HEADER = "Nimbus-Cache";
 /** Header the background refresh of a stale entry carries (with the runtime's secret). */
 export const REFRESH_HEADER = "Nimbus-Cache-Refresh";
 /** Headers of a response that belong to its request, not to the entry. */
@@ -41,6 +43,7 @@ export function cacheResponse(
       await next();
       return validated(c);
     }
+    let status: "hit" | "stale" | "miss" = "hit";
     const runtime = rc.runtime;
     const tags = [...tagsOf(c), ...(rule.tags ?? [])];
     const versions = await runtime.versions(c.env).read(c.env, tags);
@@ -54,11 +57,14 @@ export function cacheResponse(
     if (entry && now > entry.freshUntil) {
       if (now <= entry.staleUntil && runtime.refresh) {
         runtime.refresh(refreshRequest(c, rule, runtime.refreshSecret), c);
+        status = "stale";
       } else entry = undefined;
     }
-    if (entry) return serve(c, entry, rule);
+    if (entry) return serve(c, entry, rule, status);
 
+    let regenerated = false;
     const fresh = await runtime.once(key, async () => {
+      regenerated = true;
       const placeholder = crypto.randomUUID();
       const standIn = standInSession(placeholder);
       const real = c.get("session");
@@ -87,7 +93,8 @@ export function cacheResponse(
       runtime.store(key, made, c.env, rc.defer);
       return made;
     });
-    if (fresh) return serve(c, fresh, rule);
+    // A request that waited for another's regeneration was served from the cache too.
+    if (fresh) return serve(c, fresh, rule, regenerated ? "miss" : "hit");
     // Not shareable: this request's own answer (a waiter for someone else's runs its own).
     if (!c.finalized) await next();
     return validated(c);
@@ -133,17 +140,25 @@ function refreshRequest(c: Context<NimbusEnv>, rule: CacheRule, secret: string):
 }
 
 /** The entry as this viewer gets it: their CSRF token in place, its ETag, 304 when they have it. */
-function serve(c: Context<NimbusEnv>, entry: Entry, rule: CacheRule): Response {
+function serve(
+  c: Context<NimbusEnv>,
+  entry: Entry,
+  rule: CacheRule,
+  status: "hit" | "stale" | "miss",
+): Response {
   const token = entry.placeholder === null ? undefined : c.get("session").csrfToken();
   const { body, etag } = personalize(entry, token);
   const cacheControl =
     rule.public && entry.placeholder === null ? `public, max-age=${rule.ttl}` : PRIVATE;
   if (matchesEtag(c.req.header("If-None-Match"), etag)) {
-    return replace(c, notModified(etag, cacheControl));
+    const res = notModified(etag, cacheControl);
+    res.headers.set(STATUS_HEADER, status);
+    return replace(c, res);
   }
   const headers = new Headers(entry.headers);
   headers.set("ETag", etag);
   headers.set("Cache-Control", cacheControl);
+  headers.set(STATUS_HEADER, status);
   return replace(c, new Response(body, { status: entry.status, headers }));
 }
 
@@ -156,8 +171,11 @@ export async function validated(c: Context<NimbusEnv>): Promise<Response> {
   const headers = new Headers(res.headers);
   headers.set("ETag", etag);
   headers.set("Cache-Control", PRIVATE);
+  headers.set(STATUS_HEADER, "private");
   if (matchesEtag(c.req.header("If-None-Match"), etag)) {
-    return replace(c, notModified(etag, PRIVATE, res.headers.getSetCookie()));
+    const notNew = notModified(etag, PRIVATE, res.headers.getSetCookie());
+    notNew.headers.set(STATUS_HEADER, "private");
+    return replace(c, notNew);
   }
   return replace(c, new Response(body, { status: res.status, headers }));
 }
