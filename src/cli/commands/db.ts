@@ -5,8 +5,18 @@ import { seed } from "../db/seed.ts";
 import { UsageError } from "../errors.ts";
 import { say, step } from "../progress.ts";
 import { findProject } from "../project.ts";
+import { dbCluster, dbNode } from "./db-cluster.ts";
 
-const SUBCOMMANDS = ["migrate", "status", "seed", "reset", "sql", "serve"] as const;
+const SUBCOMMANDS = [
+  "migrate",
+  "status",
+  "seed",
+  "reset",
+  "sql",
+  "serve",
+  "cluster",
+  "node",
+] as const;
 
 /** `db serve`: the framework's local libSQL server (Node side, src/node/libsql-server). */
 async function serve(port: number, file: string): Promise<void> {
@@ -32,11 +42,24 @@ export const dbCommand = defineCommand({
     "reset     drop every table, migrate, and seed",
     'sql       run SQL and print the rows: nimbus db sql "SELECT * FROM posts"',
     "serve     start the local libSQL server (--port, --file)",
+    "cluster   up|down|status: a mirrored database on this machine (--nodes 3): dqlite nodes",
+    "          (Raft: a write is acknowledged once a majority holds it), each with a libSQL URL",
+    "node      one dqlite member for a process manager: nimbus db node -- --dir D --address H:P",
     "",
     "The database is the local D1 of wrangler.toml's first [[d1_databases]] (Miniflare's SQLite",
     "under .wrangler/), the Cloudflare one with --remote, or libSQL when DATABASE_URL is set.",
   ].join("\n"),
   options: {
+    nodes: {
+      type: "string",
+      placeholder: "n",
+      description: "cluster up: number of nodes (default 3)",
+    },
+    dir: {
+      type: "string",
+      placeholder: "path",
+      description: "cluster: data, logs and state folder (default .nimbus/db-cluster)",
+    },
     remote: { type: "boolean", description: "The Cloudflare D1 database instead of the local one" },
     port: { type: "string", placeholder: "port", description: "serve: TCP port (default 8080)" },
     file: {
@@ -48,10 +71,13 @@ export const dbCommand = defineCommand({
   examples: [
     "npx nimbus db migrate",
     'npx nimbus db sql "SELECT count(*) FROM posts"',
+    "npx nimbus db cluster up --nodes 3",
     "npx nimbus db reset",
   ],
   async run(positionals, flags) {
     const [sub, ...rest] = positionals;
+    if (sub === "cluster") return dbCluster(rest[0], { nodes: flags.nodes, dir: flags.dir });
+    if (sub === "node") return dbNode(rest);
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
       throw new UsageError(
         sub ? `Unknown db command "${sub}".` : "db needs a command.",

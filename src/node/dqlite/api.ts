@@ -10,13 +10,16 @@ export type DqliteStatement = {
   args?: ProtoValue[];
   /** true: run as a query and return rows. Never for a statement that writes (see README). */
   query?: boolean;
+  /** true: only compile it (a syntax check); nothing runs. */
+  prepare?: boolean;
 };
 
 export type DqliteResult = {
   columns: string[];
   rows: ProtoValue[][];
   rowsAffected: number;
-  lastInsertId: number;
+  /** sqlite3_last_insert_rowid() after the statement, as a decimal string (64 bits). */
+  lastInsertId: string;
 };
 
 /** SQLITE_* codes from the leader; UNAVAILABLE: the session lost the leader (it is gone). */

@@ -146,6 +146,36 @@ export class DqliteConnection {
     }
   }
 
+  /**
+   * Compiles `statements` on the leader without running them and throws the first syntax
+   * error (sqld rejects a batch with one before any of it runs). Other compile errors (no such
+   * table…) are left to the statement itself: an earlier step may fix them. Skipped while no
+   * leader answers; the statements then fail on their own.
+   */
+  async checkSyntax(statements: Statement[]): Promise<void> {
+    const pending = statements
+      .filter((st) => st.kind !== "connection-state" && st.kind !== "transaction")
+      .map((st): DqliteStatement => ({ sql: st.sql, prepare: true }));
+    while (pending.length > 0) {
+      const session = this.#session ?? (await this.#open(this.#deadline()).catch(() => null));
+      if (session === null) return;
+      const response = await this.#options.api.exec(session, pending);
+      if (!response.error) return;
+      if (lost(response.error)) {
+        this.#session = null;
+        if (this.#inTransaction) {
+          this.#inTransaction = false;
+          this.#savepoints = [];
+          throw abortedTransaction();
+        }
+        return;
+      }
+      const error = stmtError(response.error);
+      if (error.code === "SQL_PARSE_ERROR") throw error;
+      pending.splice(0, response.error.index + 1);
+    }
+  }
+
   /** Ends the stream: an open transaction is rolled back. */
   async close(): Promise<void> {
     const session = this.#session;
@@ -374,7 +404,7 @@ function savepointName(sql: string): string {
 }
 
 function empty(): DqliteResult {
-  return { columns: [], rows: [], rowsAffected: 0, lastInsertId: 0 };
+  return { columns: [], rows: [], rowsAffected: 0, lastInsertId: "0" };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

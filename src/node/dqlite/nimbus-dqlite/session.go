@@ -134,6 +134,8 @@ type statement struct {
 	SQL   string  `json:"sql"`
 	Args  []value `json:"args"`
 	Query bool    `json:"query"`
+	// Prepare only compiles the statement (a syntax check) and runs nothing.
+	Prepare bool `json:"prepare"`
 }
 
 type execRequest struct {
@@ -144,7 +146,7 @@ type result struct {
 	Columns      []string  `json:"columns"`
 	Rows         [][]value `json:"rows"`
 	RowsAffected int64     `json:"rowsAffected"`
-	LastInsertID int64     `json:"lastInsertId"`
+	LastInsertID int64     `json:"lastInsertId,string"`
 }
 
 type failure struct {
@@ -179,7 +181,9 @@ func (s *sessions) exec(ctx context.Context, id string, statements []statement) 
 			return resp, http.StatusOK
 		}
 		var res result
-		if st.Query {
+		if st.Prepare {
+			res, err = prepareOnly(ctx, sess.conn, st.SQL)
+		} else if st.Query {
 			res, err = query(ctx, sess.conn, st.SQL, args)
 		} else {
 			res, err = execute(ctx, sess.conn, st.SQL, args)
@@ -207,6 +211,15 @@ func execute(ctx context.Context, conn *sql.Conn, query string, args []interface
 	affected, _ := r.RowsAffected()
 	last, _ := r.LastInsertId()
 	return result{Columns: []string{}, Rows: [][]value{}, RowsAffected: affected, LastInsertID: last}, nil
+}
+
+func prepareOnly(ctx context.Context, conn *sql.Conn, text string) (result, error) {
+	stmt, err := conn.PrepareContext(ctx, text)
+	if err != nil {
+		return result{}, err
+	}
+	stmt.Close()
+	return result{Columns: []string{}, Rows: [][]value{}}, nil
 }
 
 func query(ctx context.Context, conn *sql.Conn, text string, args []interface{}) (result, error) {
