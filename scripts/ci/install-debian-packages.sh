@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages tests and benchmarks run, when their binaries are missing:
+# Installs the Debian packages tests and benchmarks run, when a file they own is missing:
 #   bash scripts/ci/install-debian-packages.sh /usr/bin/chromium:chromium /usr/bin/wrk:wrk
-# Chromium is driven by playwright-core (no browser is downloaded); wrk drives `npm run bench`.
+# Chromium is driven by playwright-core (no browser is downloaded); wrk drives `npm run bench`;
+# Go and dqlite's headers and Go source build the mirrored database's node (src/node/dqlite).
 # One `apt-get update` at most; nothing at all when every binary is there.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ missing=()
 for pair in "$@"; do
   binary=${pair%%:*}
   package=${pair#*:}
-  [ -x "$binary" ] || missing+=("$package")
+  [ -e "$binary" ] || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -38,6 +39,6 @@ if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log
   fail "apt-get install ${missing[*]} failed (see the lines above)."
 fi
 for pair in "$@"; do
-  [ -x "${pair%%:*}" ] || fail "${pair#*:} was installed but ${pair%%:*} is missing."
+  [ -e "${pair%%:*}" ] || fail "${pair#*:} was installed but ${pair%%:*} is missing."
 done
 echo "install-debian-packages: ${missing[*]} installed."

@@ -1,4 +1,5 @@
-import { startLibsqlServer } from "../../node/libsql-server/index.ts";
+import { dqliteEngine } from "../../node/dqlite/hrana.ts";
+import { startHranaServer, startLibsqlServer } from "../../node/libsql-server/index.ts";
 import { defineCommand } from "../command.ts";
 import { migrate, withDatabase } from "../db/engine.ts";
 import { seed } from "../db/seed.ts";
@@ -18,11 +19,17 @@ const SUBCOMMANDS = [
   "node",
 ] as const;
 
-/** `db serve`: the framework's local libSQL server (Node side, src/node/libsql-server). */
-async function serve(port: number, file: string): Promise<void> {
-  const server = await startLibsqlServer({ port, file });
+/**
+ * `db serve`: the framework's libSQL server (Node side, src/node/libsql-server) on a local file,
+ * or with `dqlite` (a nimbus-dqlite node's socket) in front of the mirrored database.
+ */
+async function serve(port: number, file: string, host?: string, dqlite?: string): Promise<void> {
+  const server = dqlite
+    ? await startHranaServer({ port, host, engine: await dqliteEngine({ socket: dqlite }) })
+    : await startLibsqlServer({ port, file, host });
+  const storage = dqlite ? `mirrored database via ${dqlite}` : `file ${file}`;
   say(
-    `libSQL server on ${server.url} (file ${file}). DATABASE_URL=${server.url} points an app at it. Ctrl-C stops it.`,
+    `libSQL server on ${server.url} (${storage}). DATABASE_URL=${server.url} points an app at it. Ctrl-C stops it.`,
   );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -67,6 +74,16 @@ export const dbCommand = defineCommand({
       placeholder: "path",
       description: "serve: database file (default .nimbus/dev.db)",
     },
+    host: {
+      type: "string",
+      placeholder: "address",
+      description: "serve, cluster up: interface to listen on (default 127.0.0.1)",
+    },
+    dqlite: {
+      type: "string",
+      placeholder: "socket",
+      description: "serve: the mirrored database through this nimbus-dqlite node's socket",
+    },
   },
   examples: [
     "npx nimbus db migrate",
@@ -76,7 +93,9 @@ export const dbCommand = defineCommand({
   ],
   async run(positionals, flags) {
     const [sub, ...rest] = positionals;
-    if (sub === "cluster") return dbCluster(rest[0], { nodes: flags.nodes, dir: flags.dir });
+    if (sub === "cluster") {
+      return dbCluster(rest[0], { nodes: flags.nodes, dir: flags.dir, host: flags.host });
+    }
     if (sub === "node") return dbNode(rest);
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) {
       throw new UsageError(
@@ -88,7 +107,7 @@ export const dbCommand = defineCommand({
       const port = Number(flags.port ?? "8080");
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${flags.port} is not a port number.`);
-      return serve(port, flags.file ?? ".nimbus/dev.db");
+      return serve(port, flags.file ?? ".nimbus/dev.db", flags.host, flags.dqlite);
     }
     const project = findProject();
     if (sub === "reset" && flags.remote)

@@ -16,6 +16,8 @@ export const GO_SOURCE = fileURLToPath(
 
 export const DEBIAN_PACKAGES = [
   "golang-go",
+  "gcc",
+  "libc6-dev",
   "golang-github-canonical-go-dqlite-dev",
   "libdqlite-dev",
   "libsqlite3-dev",
@@ -27,6 +29,7 @@ const GOPATH_DEPS = "/usr/share/gocode";
 export function missingToolchain(): string | null {
   const missing: string[] = [];
   if (!findOnPath("go")) missing.push("golang-go (the go command)");
+  if (!findOnPath("gcc")) missing.push("gcc (cgo compiles dqlite's bindings)");
   if (!existsSync(join(GOPATH_DEPS, "src/github.com/canonical/go-dqlite/app"))) {
     missing.push("golang-github-canonical-go-dqlite-dev (go-dqlite's source)");
   }

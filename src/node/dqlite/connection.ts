@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Statement } from "../../nimbus/db/sql-text.ts";
-import { StmtError } from "../libsql-server/errors.ts";
+import { StmtError, TransactionLostError } from "../libsql-server/errors.ts";
 import type { ProtoValue } from "../libsql-server/protocol.ts";
 import type { DqliteApi, DqliteFailure, DqliteResult, DqliteStatement } from "./api.ts";
 import { planReturning } from "./returning.ts";
@@ -48,8 +48,7 @@ const lost = (failure: DqliteFailure | undefined) =>
   failure?.code === "UNAVAILABLE" || failure?.code === "NO_SESSION";
 
 export const abortedTransaction = () =>
-  new StmtError(
-    "SQLITE_ABORT",
+  new TransactionLostError(
     "The mirrored database changed leader during this transaction: it was rolled back and nothing of it was written. Retry the transaction.",
   );
 

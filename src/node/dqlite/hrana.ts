@@ -1,87 +1,95 @@
 /**
- * The mirrored database as the libSQL server's storage engine: each Hrana stream gets a
- * DqliteConnection, and its results come back in the Hrana shapes the protocol layer sends.
+ * The mirrored database as the libSQL server's storage engine (engine.ts's StorageEngine): each
+ * Hrana stream gets a session on the dqlite leader through the local nimbus-dqlite node.
  */
 import type { Statement } from "../../nimbus/db/sql-text.ts";
-import type { DescribeResult, StmtResult } from "../libsql-server/protocol.ts";
-import { encodeValue, type SqlValue } from "../libsql-server/values.ts";
+import type {
+  EngineResult,
+  EngineSession,
+  ExecuteOptions,
+  StorageEngine,
+} from "../libsql-server/engine.ts";
+import type { ProtoValue } from "../libsql-server/protocol.ts";
 import type { DqliteConnection } from "./connection.ts";
 import { DqliteStorage, type DqliteStorageOptions } from "./storage.ts";
 
 export type { DqliteStorageOptions } from "./storage.ts";
 
-/** One stream's connection, as the Hrana layer uses it. */
-export class DqliteEngineConnection {
-  readonly #conn: DqliteConnection;
+/** SQL texts that compiled once: an app sends the same few again and again. */
+const PARSED_CACHE = 512;
 
-  constructor(conn: DqliteConnection) {
+class DqliteSession implements EngineSession {
+  readonly #conn: DqliteConnection;
+  readonly #parsed: Set<string>;
+
+  constructor(conn: DqliteConnection, parsed: Set<string>) {
     this.#conn = conn;
+    this.#parsed = parsed;
   }
 
   get autocommit(): boolean {
     return this.#conn.autocommit;
   }
 
-  async execute(st: Statement, values: SqlValue[], wantRows: boolean): Promise<StmtResult> {
-    const started = performance.now();
-    const result = await this.#conn.execute(st, values.map(encodeValue));
-    const counts = st.kind === "insert" || st.kind === "update-delete";
+  async execute(
+    st: Statement,
+    args: ProtoValue[],
+    _options: ExecuteOptions,
+  ): Promise<EngineResult> {
+    const result = await this.#conn.execute(st, args);
     return {
       // dqlite's wire protocol carries no declared column types.
       cols: result.columns.map((name) => ({ name, decltype: null })),
-      rows: wantRows ? result.rows : [],
-      affected_row_count: counts ? result.rowsAffected : 0,
-      last_insert_rowid: st.kind === "insert" ? result.lastInsertId : null,
-      replication_index: null,
-      rows_read: 0,
-      rows_written: 0,
-      query_duration_ms: performance.now() - started,
+      rows: result.rows,
+      rowsAffected: result.rowsAffected,
+      lastInsertRowid: result.lastInsertId,
     };
   }
 
-  checkSyntax(statements: Statement[]): Promise<void> {
-    return this.#conn.checkSyntax(statements);
+  /** Compiles on the leader without running (once per SQL text). */
+  async check(st: Statement): Promise<void> {
+    if (this.#parsed.has(st.sql)) return;
+    await this.#conn.checkSyntax([st]);
+    if (this.#parsed.size >= PARSED_CACHE) this.#parsed.clear();
+    this.#parsed.add(st.sql);
   }
 
-  /** Parameters from the SQL text; result columns are not known before a dqlite query runs. */
-  async describe(st: Statement): Promise<DescribeResult> {
-    const names = new Map<number, string | null>();
-    for (const p of st.params) if (!names.has(p.index)) names.set(p.index, p.name);
-    return {
-      params: Array.from({ length: st.paramCount }, (_, i) => ({ name: names.get(i + 1) ?? null })),
-      cols: [],
-      is_explain: st.kind === "explain",
-      is_readonly: st.kind === "read" || st.kind === "explain" || st.kind === "transaction",
-    };
-  }
-
-  /** Rolls back what the stream left open and gives the dqlite connection back. */
-  release(): Promise<void> {
-    return this.#conn.close();
+  close(): Promise<void> {
+    return this.#conn.close().catch(() => undefined);
   }
 }
 
-/** The storage engine: opens the marker table once, then hands out connections. */
-export class DqliteEngine {
+/** The storage engine: sessions on the mirrored database. */
+export class DqliteEngine implements StorageEngine {
   readonly storage: DqliteStorage;
+  readonly description: string;
+  readonly #parsed = new Set<string>();
 
   constructor(options: DqliteStorageOptions) {
     this.storage = new DqliteStorage(options);
+    this.description = `mirrored dqlite database via ${options.socket}`;
   }
 
-  open(): Promise<void> {
-    return this.storage.open();
-  }
-
-  acquire(): DqliteEngineConnection {
-    return new DqliteEngineConnection(this.storage.connect());
-  }
-
-  release(conn: DqliteEngineConnection): void {
-    conn.release().catch(() => undefined);
+  connect(): EngineSession {
+    return new DqliteSession(this.storage.connect(), this.#parsed);
   }
 
   async close(): Promise<void> {
     this.storage.close();
   }
+}
+
+/**
+ * The mirrored database (a local nimbus-dqlite node's socket) as a storage engine for
+ * startHranaServer: resolves once a leader answered and the marker table exists.
+ */
+export async function dqliteEngine(options: DqliteStorageOptions): Promise<DqliteEngine> {
+  const engine = new DqliteEngine(options);
+  try {
+    await engine.storage.open();
+  } catch (err) {
+    engine.storage.close();
+    throw err;
+  }
+  return engine;
 }

@@ -31,6 +31,17 @@ export class StmtError extends Error {
 }
 
 /**
+ * The engine lost an open transaction before it committed (the mirrored database changed
+ * leader): it was rolled back, nothing of it was written, and running it again is safe.
+ */
+export class TransactionLostError extends StmtError {
+  override name = "TransactionLostError";
+  constructor(message: string) {
+    super("SQLITE_ABORT", message);
+  }
+}
+
+/**
  * sqld names errors after rusqlite's ErrorCode, which has no variant for SQLITE_ERROR (1):
  * a plain SQLite error (no such table, …) therefore reaches clients as SQLITE_UNKNOWN.
  */

@@ -6,7 +6,7 @@
 
 import { analyze, type Statement } from "../../nimbus/db/sql-text.ts";
 import type { EngineSession } from "./engine.ts";
-import { ProtocolError, StmtError, stmtErrors } from "./errors.ts";
+import { ProtocolError, StmtError, stmtErrors, TransactionLostError } from "./errors.ts";
 import type {
   BatchCond,
   BatchResult,
@@ -189,8 +189,24 @@ export async function executeBatch(ctx: ExecContext, batch: ProtoBatch): Promise
     ctx.session,
     steps.map((s) => s.statement),
   );
+  // A batch that is one whole transaction runs again when the engine lost that transaction
+  // before it committed (a leader change): nothing was written and no result was sent yet.
+  for (let attempt = 1; ; attempt++) {
+    const { result, lost, committedOutside } = await runSteps(ctx, steps);
+    if (!lost || committedOutside || attempt >= MAX_BATCH_ATTEMPTS) return result;
+  }
+}
+
+const MAX_BATCH_ATTEMPTS = 3;
+
+async function runSteps(
+  ctx: ExecContext,
+  steps: (ProtoBatch["steps"][number] & { statement: Statement })[],
+) {
   const result: BatchResult = { step_results: [], step_errors: [], replication_index: null };
   const outcomes: boolean[] = [];
+  let lost = false;
+  let committedOutside = false;
   for (const step of steps) {
     const enabled = step.condition
       ? evalCond(step.condition, outcomes, ctx.session.autocommit)
@@ -201,19 +217,22 @@ export async function executeBatch(ctx: ExecContext, batch: ProtoBatch): Promise
       outcomes.push(false);
       continue;
     }
+    const outside = ctx.session.autocommit && step.statement.kind !== "transaction";
     try {
       const values = bindValues(step.statement, step.stmt);
       result.step_results.push(await run(ctx, step.statement, values, step.stmt.want_rows ?? true));
       result.step_errors.push(null);
       outcomes.push(true);
+      if (outside) committedOutside = true;
     } catch (err) {
       if (!(err instanceof StmtError)) throw err;
+      if (err instanceof TransactionLostError) lost = true;
       result.step_results.push(null);
       result.step_errors.push(err.toProto());
       outcomes.push(false);
     }
   }
-  return result;
+  return { result, lost, committedOutside };
 }
 
 /** Executes a script of statements without arguments, stopping at the first error. */
