@@ -33,7 +33,7 @@ export class LockWaiters {
 
 /** Runs `attempt` until it stops failing with SQLITE_BUSY or `timeoutMs` has passed. */
 export async function retryWhileBusy<T>(
-  attempt: () => T,
+  attempt: () => T | Promise<T>,
   waiters: LockWaiters,
   timeoutMs: number,
 ): Promise<T> {
@@ -41,7 +41,7 @@ export async function retryWhileBusy<T>(
   let pollMs = 1;
   for (;;) {
     try {
-      return attempt();
+      return await attempt();
     } catch (err) {
       const left = deadline - Date.now();
       if (!isRetryableBusy(err) || left <= 0) throw err;

@@ -37,6 +37,10 @@ export type HranaServerOptions = {
   transactionIdleTimeoutMs?: number;
   /** Largest accepted request body. Default 32 MiB. */
   maxBodyBytes?: number;
+  /** Per-statement time limit: a longer statement is interrupted (SQLITE_INTERRUPT). Default 60 s. */
+  statementTimeoutMs?: number;
+  /** Most streams open at once; more get TOO_MANY_STREAMS. Default 128. */
+  maxStreams?: number;
   /** Where unexpected internal errors are reported. Default: console.error. */
   onError?: (err: unknown) => void;
 };
@@ -50,15 +54,10 @@ export type HranaServer = {
   close(): Promise<void>;
 };
 
-export type LibsqlServerOptions = {
+/** Options of the server on a local libsql file: the front's options, and the file's. */
+export type LibsqlServerOptions = Omit<HranaServerOptions, "engine"> & {
   /** Path of the database file; created (with its folder) if missing. */
   file: string;
-  /** TCP port; 0 (the default) picks a free one. */
-  port?: number;
-  /** Interface to listen on. Default 127.0.0.1; use 0.0.0.0 to serve other machines. */
-  host?: string;
-  /** Bearer token required on every Hrana request. Default: none (open). */
-  authToken?: string | undefined;
   /**
    * PRAGMA synchronous for every connection. FULL (default): a commit is on disk when the
    * client hears of it. NORMAL: faster; in WAL mode a power loss may drop the last commits but
@@ -67,8 +66,6 @@ export type LibsqlServerOptions = {
   synchronous?: Synchronous;
   /** How long a statement waits for another transaction's write lock. Default 10 000 ms. */
   busyTimeoutMs?: number;
-  /** Idle time after which a stream is dropped. Default 10 s, as sqld. */
-  streamIdleTimeoutMs?: number;
   /**
    * Idle time after which a stream holding an open transaction is dropped and the transaction
    * rolled back. Must be shorter than busyTimeoutMs, so that a client that went away in the
@@ -76,10 +73,8 @@ export type LibsqlServerOptions = {
    * streamIdleTimeoutMs and half of busyTimeoutMs.
    */
   transactionIdleTimeoutMs?: number;
-  /** Largest accepted request body. Default 32 MiB. */
-  maxBodyBytes?: number;
-  /** Where unexpected internal errors are reported. Default: console.error. */
-  onError?: (err: unknown) => void;
+  /** A read whose rows exceed this (estimated JSON size) fails with RESPONSE_TOO_LARGE. Default 10 MiB. */
+  maxResultBytes?: number;
 };
 
 /** The server on a local libsql file. */
@@ -97,8 +92,12 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     engine: options.engine,
     idleTimeoutMs: streamIdleTimeoutMs,
     transactionIdleTimeoutMs: options.transactionIdleTimeoutMs ?? streamIdleTimeoutMs,
+    maxStreams: options.maxStreams ?? 128,
   });
-  const handler = new HranaHandler({ streams });
+  const handler = new HranaHandler({
+    streams,
+    statementTimeLimitMs: options.statementTimeoutMs ?? 60_000,
+  });
   const server = createHranaHttpServer({
     handler,
     authToken: options.authToken || undefined,
@@ -150,16 +149,20 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
     file: options.file,
     synchronous: (options.synchronous ?? "FULL").toUpperCase() as Synchronous,
     busyTimeoutMs,
+    maxResultBytes: options.maxResultBytes ?? 10 * 1024 * 1024,
   });
+  const {
+    file: _file,
+    synchronous: _sync,
+    busyTimeoutMs: _busy,
+    maxResultBytes: _max,
+    ...front
+  } = options;
   const server = await startHranaServer({
+    ...front,
     engine,
-    port: options.port ?? 0,
-    host: options.host ?? "127.0.0.1",
-    authToken: options.authToken,
     streamIdleTimeoutMs,
     transactionIdleTimeoutMs,
-    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
-    ...(options.onError ? { onError: options.onError } : {}),
   }).catch(async (err: unknown) => {
     await engine.close();
     throw err;

@@ -7,11 +7,12 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Statement } from "../../nimbus/db/sql-text.ts";
 import { LockWaiters, retryWhileBusy } from "./busy.ts";
-import { Connection, type PreparedStatement, type Synchronous } from "./connection.ts";
+import { Connection, type Synchronous } from "./connection.ts";
 import type { EngineResult, EngineSession, ExecuteOptions, StorageEngine } from "./engine.ts";
 import { isRetryableBusy, toStmtError } from "./errors.ts";
 import { ConnectionPool } from "./pool.ts";
 import type { Col, ProtoValue } from "./protocol.ts";
+import type { AsyncStatement, ServerConnection, StepLimits } from "./server-connection.ts";
 import { decodeValue, encodeValue } from "./values.ts";
 
 export type LocalEngineOptions = {
@@ -20,6 +21,8 @@ export type LocalEngineOptions = {
   synchronous: Synchronous;
   /** How long a statement waits for another transaction's write lock. */
   busyTimeoutMs: number;
+  /** A read's rows beyond this estimated size end it with RESPONSE_TOO_LARGE. */
+  maxResultBytes?: number | undefined;
 };
 
 export const SYNCHRONOUS: readonly Synchronous[] = ["FULL", "NORMAL", "EXTRA", "OFF"];
@@ -30,6 +33,7 @@ export class LocalFileEngine implements StorageEngine {
   readonly #pool: ConnectionPool;
   readonly #waiters = new LockWaiters();
   readonly #busyTimeoutMs: number;
+  readonly #maxResultBytes: number | undefined;
 
   /** Opens (creating if needed) the file and switches it to WAL. */
   constructor(options: LocalEngineOptions) {
@@ -59,10 +63,15 @@ export class LocalFileEngine implements StorageEngine {
     this.description = `libsql file ${this.file}`;
     this.#pool = new ConnectionPool({ file: this.file, synchronous: options.synchronous });
     this.#busyTimeoutMs = options.busyTimeoutMs;
+    this.#maxResultBytes = options.maxResultBytes;
   }
 
-  connect(): EngineSession {
-    return new LocalSession(this.#pool, this.#waiters, this.#busyTimeoutMs);
+  async connect(): Promise<EngineSession> {
+    const conn = await this.#pool.acquire();
+    return new LocalSession(conn, this.#pool, this.#waiters, {
+      busyTimeoutMs: this.#busyTimeoutMs,
+      maxResultBytes: this.#maxResultBytes,
+    });
   }
 
   async close(): Promise<void> {
@@ -70,17 +79,24 @@ export class LocalFileEngine implements StorageEngine {
   }
 }
 
+type SessionSettings = { busyTimeoutMs: number; maxResultBytes: number | undefined };
+
 class LocalSession implements EngineSession {
-  #conn: Connection | null;
+  #conn: ServerConnection | null;
   readonly #pool: ConnectionPool;
   readonly #waiters: LockWaiters;
-  readonly #busyTimeoutMs: number;
+  readonly #settings: SessionSettings;
 
-  constructor(pool: ConnectionPool, waiters: LockWaiters, busyTimeoutMs: number) {
-    this.#conn = pool.acquire();
+  constructor(
+    conn: ServerConnection,
+    pool: ConnectionPool,
+    waiters: LockWaiters,
+    settings: SessionSettings,
+  ) {
+    this.#conn = conn;
     this.#pool = pool;
     this.#waiters = waiters;
-    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#settings = settings;
   }
 
   get autocommit(): boolean {
@@ -90,11 +106,15 @@ class LocalSession implements EngineSession {
   async execute(st: Statement, args: ProtoValue[], options: ExecuteOptions): Promise<EngineResult> {
     const conn = this.#connection();
     const values = args.map(decodeValue);
+    const limits: StepLimits = {
+      timeLimitMs: options.timeLimitMs,
+      maxResultBytes: this.#settings.maxResultBytes,
+    };
     try {
       return await retryWhileBusy(
-        () => runOnce(conn, st, values, options.wantRows),
+        () => runOnce(conn, st, values, options.wantRows, limits),
         this.#waiters,
-        this.#busyTimeoutMs,
+        this.#settings.busyTimeoutMs,
       );
     } catch (err) {
       throw toStmtError(err, false);
@@ -105,13 +125,13 @@ class LocalSession implements EngineSession {
 
   /**
    * Compiles without running. PRAGMAs are skipped: compiling one may already apply it (see
-   * Connection.prepare). Only syntax errors are reported: other compile errors (no such
+   * ServerConnection.prepare). Only syntax errors are reported: other compile errors (no such
    * table …) may be fixed by earlier statements of the same batch.
    */
   async check(st: Statement): Promise<void> {
     if (st.kind === "connection-state" || st.kind === "transaction") return;
     try {
-      this.#connection().prepare(st.sql);
+      await this.#connection().prepare(st.sql);
     } catch (err) {
       const mapped = toStmtError(err, true);
       if (mapped.code === "SQL_PARSE_ERROR") throw mapped;
@@ -119,9 +139,9 @@ class LocalSession implements EngineSession {
   }
 
   async columns(st: Statement): Promise<Col[]> {
-    let prepared: PreparedStatement;
+    let prepared: AsyncStatement;
     try {
-      prepared = prepare(this.#connection(), st);
+      prepared = await prepare(this.#connection(), st);
     } catch (err) {
       throw toStmtError(err, true);
     }
@@ -131,62 +151,55 @@ class LocalSession implements EngineSession {
   }
 
   async close(): Promise<void> {
-    if (this.#conn === null) return;
-    this.#pool.release(this.#conn);
+    const conn = this.#conn;
+    if (conn === null) return;
     this.#conn = null;
-    this.#waiters.notify();
+    try {
+      await this.#pool.release(conn);
+    } finally {
+      this.#waiters.notify();
+    }
   }
 
-  #connection(): Connection {
+  #connection(): ServerConnection {
     if (this.#conn === null) throw new Error("The session is closed");
     return this.#conn;
   }
 }
 
-function prepare(conn: Connection, st: Statement): PreparedStatement {
+function prepare(conn: ServerConnection, st: Statement): Promise<AsyncStatement> {
   const changesConnection = st.kind === "connection-state";
   if (changesConnection) conn.tainted = true;
   return conn.prepare(st.sql, !changesConnection);
 }
 
-function runOnce(
-  conn: Connection,
+async function runOnce(
+  conn: ServerConnection,
   st: Statement,
   values: unknown[],
   wantRows: boolean,
-): EngineResult {
+  limits: StepLimits,
+): Promise<EngineResult> {
   if (st.kind === "transaction") {
     try {
-      conn.control(st.sql);
+      await conn.control(st.sql);
     } catch (err) {
       throw isRetryableBusy(err) ? err : toStmtError(err, true);
     }
     return { cols: [], rows: [], rowsAffected: 0, lastInsertRowid: null };
   }
-  let prepared: PreparedStatement;
+  let prepared: AsyncStatement;
   try {
-    prepared = prepare(conn, st);
+    prepared = await prepare(conn, st);
   } catch (err) {
     throw isRetryableBusy(err) ? err : toStmtError(err, true);
   }
-  const outcome = conn.step(prepared, values);
-  if (outcome.rows === null) {
-    const rowid = outcome.lastInsertRowid;
-    return {
-      cols: [],
-      rows: [],
-      rowsAffected: outcome.changes,
-      // run() reports the rowid as a JS number: past 2^53 it is read again exactly
-      lastInsertRowid:
-        typeof rowid === "number" && !Number.isSafeInteger(rowid)
-          ? conn.lastInsertRowid().toString()
-          : String(rowid),
-    };
-  }
+  const isRead = st.kind === "read" || st.kind === "explain";
+  const rows = await conn.step(prepared, values, limits, isRead);
   const writes = st.kind === "insert" || st.kind === "update-delete";
   return {
-    cols: prepared.columns().map((c) => ({ name: c.name, decltype: c.type })),
-    rows: wantRows ? outcome.rows.map((row) => row.map(encodeValue)) : [],
+    cols: rows === null ? [] : prepared.columns().map((c) => ({ name: c.name, decltype: c.type })),
+    rows: rows !== null && wantRows ? rows.map((row) => row.map(encodeValue)) : [],
     rowsAffected: writes ? conn.changes() : 0,
     lastInsertRowid: st.kind === "insert" ? conn.lastInsertRowid().toString() : null,
   };

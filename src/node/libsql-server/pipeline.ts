@@ -53,7 +53,19 @@ export class HranaHandler {
   async pipeline(body: unknown, version: HranaVersion): Promise<PipelineRespBody> {
     const req = parseBody(pipelineReqBodySchema, body);
     const { streams } = this.#options;
-    const stream = await streams.acquire(req.baton);
+    let stream: Stream;
+    try {
+      stream = await streams.acquire(req.baton);
+    } catch (err) {
+      // no stream to run on (limit reached): every request gets the error, nothing ran
+      if (!(err instanceof StmtError)) throw err;
+      const error = err.toProto();
+      return {
+        baton: null,
+        base_url: null,
+        results: req.requests.map(() => ({ type: "error", error })),
+      };
+    }
     const results: StreamResult[] = [];
     try {
       for (const request of req.requests) {
@@ -73,7 +85,16 @@ export class HranaHandler {
   ): Promise<{ head: { baton: string | null; base_url: null }; entries: CursorEntry[] }> {
     const req = parseBody(cursorReqBodySchema, body);
     const { streams } = this.#options;
-    const stream = await streams.acquire(req.baton);
+    let stream: Stream;
+    try {
+      stream = await streams.acquire(req.baton);
+    } catch (err) {
+      if (!(err instanceof StmtError)) throw err;
+      return {
+        head: { baton: null, base_url: null },
+        entries: [{ type: "error", error: err.toProto() }],
+      };
+    }
     const entries: CursorEntry[] = [];
     try {
       const result = await executeBatch(this.#context(stream, version), req.batch);

@@ -1,20 +1,20 @@
 /** Idle connections kept for reuse: a stream takes one, and gives it back clean when it closes. */
-import { Connection, type ConnectionOptions } from "./connection.ts";
+import { ServerConnection, type ServerConnectionOptions } from "./server-connection.ts";
 
 export class ConnectionPool {
-  readonly options: ConnectionOptions;
+  readonly options: ServerConnectionOptions;
   readonly maxIdle: number;
-  #idle: Connection[] = [];
+  #idle: ServerConnection[] = [];
   #closed = false;
 
-  constructor(options: ConnectionOptions, maxIdle = 16) {
+  constructor(options: ServerConnectionOptions, maxIdle = 16) {
     this.options = options;
     this.maxIdle = maxIdle;
   }
 
-  acquire(): Connection {
+  async acquire(): Promise<ServerConnection> {
     if (this.#closed) throw new Error("The libSQL server is shutting down");
-    return this.#idle.pop() ?? new Connection(this.options);
+    return this.#idle.pop() ?? (await ServerConnection.open(this.options));
   }
 
   /**
@@ -22,8 +22,8 @@ export class ConnectionPool {
    * (sqlite3_get_autocommit, read after every failed statement was reset) with nothing left
    * running and no per-connection state goes back to the pool; any other is closed.
    */
-  release(conn: Connection): void {
-    conn.rollback();
+  async release(conn: ServerConnection): Promise<void> {
+    await conn.rollback();
     if (!conn.reusable || this.#closed || this.#idle.length >= this.maxIdle) conn.close();
     else this.#idle.push(conn);
   }

@@ -7,7 +7,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { EngineSession, StorageEngine } from "./engine.ts";
-import { ProtocolError, StreamExpiredError } from "./errors.ts";
+import { ProtocolError, StmtError, StreamExpiredError } from "./errors.ts";
 
 export type Stream = {
   readonly id: bigint;
@@ -36,12 +36,16 @@ export type StreamRegistryOptions = {
    * gets the lock instead of SQLITE_BUSY.
    */
   transactionIdleTimeoutMs: number;
+  /** Most streams open at once (each holds a database connection). */
+  maxStreams: number;
 };
 
 export class StreamRegistry {
   readonly #key = randomBytes(32);
   readonly #handles = new Map<bigint, Handle>();
   readonly #options: StreamRegistryOptions;
+  /** Streams holding a session (acquired or waiting for their next request). */
+  #open = 0;
 
   constructor(options: StreamRegistryOptions) {
     this.#options = options;
@@ -50,7 +54,19 @@ export class StreamRegistry {
   /** Opens a new stream (no baton) or takes the one the baton names, for one HTTP request. */
   async acquire(baton: string | null | undefined): Promise<Stream> {
     if (baton === null || baton === undefined) {
-      const session = await this.#options.engine.connect();
+      if (this.#open >= this.#options.maxStreams)
+        throw new StmtError(
+          "TOO_MANY_STREAMS",
+          `The server has ${this.#open} streams open, its limit: close transactions and retry`,
+        );
+      this.#open++;
+      let session: EngineSession;
+      try {
+        session = await this.#options.engine.connect();
+      } catch (err) {
+        this.#open--;
+        throw err;
+      }
       let id = randomBytes(8).readBigUInt64BE();
       while (this.#handles.has(id)) id = randomBytes(8).readBigUInt64BE();
       const stream: Stream = {
@@ -95,6 +111,7 @@ export class StreamRegistry {
     const session = stream.session;
     if (session === null) return;
     stream.session = null;
+    this.#open--;
     await session.close();
   }
 
