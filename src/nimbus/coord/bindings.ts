@@ -1,15 +1,28 @@
 import type { NimbusCoordinator } from "./coordinator.ts";
 import type { NimbusRoom } from "./room.ts";
+import {
+  type CoordinatorCalls,
+  type HostBinding,
+  type RoomCalls,
+  remoteCoordinator,
+  remoteRoom,
+} from "./transport.ts";
 
 /**
  * The Durable Object bindings Nimbus coordination needs in `env`.
  * Intersect it with your own bindings: `type Bindings = CoordBindings & { DB: D1Database }`.
  */
 export interface CoordBindings {
-  /** Counters, locks, rate limits, sessions and jobs: one object per key. */
+  /**
+   * Counters, locks, rate limits, sessions and jobs: one object per key. On a self-hosted
+   * cluster (`nimbus build`) it is a service binding to the coordination host instead, which
+   * owns the objects for every node; the coordination API tells the two apart at run time.
+   */
   NIMBUS_COORDINATOR: DurableObjectNamespace<NimbusCoordinator>;
-  /** WebSocket rooms; only needed if you use `room()`, `publish()` or `connect()`. */
+  /** WebSocket rooms; only needed if you use `room()`, `publish()` or `connect()`. Same two forms. */
   NIMBUS_ROOM?: DurableObjectNamespace<NimbusRoom>;
+  /** Secret shared by the nodes and the coordination host (cluster only); the host refuses calls without it. */
+  NIMBUS_COORD_TOKEN?: string;
   /** Optional `[vars]` entry: messages each room keeps for reconnecting clients (default 1000). */
   NIMBUS_ROOM_BACKLOG?: string;
 }
@@ -32,7 +45,9 @@ and re-export the classes from your worker entry:
 export { NimbusCoordinator, NimbusRoom } from "nimbus-web/coord";`;
 
 function missing(binding: string): Error {
-  return new Error(`nimbus/coord: env.${binding} is not a Durable Object binding. ${SETUP}`);
+  return new Error(
+    `nimbus/coord: env.${binding} is neither a Durable Object binding nor a service binding to a coordination host. ${SETUP}`,
+  );
 }
 
 function checkName(kind: string, name: string): void {
@@ -43,24 +58,42 @@ function checkName(kind: string, name: string): void {
   }
 }
 
+// A service binding answers every property with an RPC method (`idFromName` included), so it
+// is told apart by its class, before the namespace's duck type is checked.
+function isHost(binding: unknown): binding is HostBinding {
+  if (Object.prototype.toString.call(binding) === "[object Fetcher]") return true;
+  const b = binding as { fetch?: unknown; idFromName?: unknown } | undefined;
+  return typeof b?.fetch === "function" && typeof b.idFromName !== "function";
+}
+
+function isNamespace<T extends Rpc.DurableObjectBranded>(
+  binding: unknown,
+): binding is DurableObjectNamespace<T> {
+  if (isHost(binding)) return false;
+  return typeof (binding as DurableObjectNamespace<T> | undefined)?.idFromName === "function";
+}
+
 /** The coordinator object that owns `kind:name`; one object per key spreads load across machines. */
-export function coordinatorStub(
-  env: CoordBindings,
-  kind: string,
-  name: string,
-): DurableObjectStub<NimbusCoordinator> {
+export function coordinatorStub(env: CoordBindings, kind: string, name: string): CoordinatorCalls {
   checkName(kind, name);
-  const ns = env?.NIMBUS_COORDINATOR;
-  if (!ns || typeof ns.idFromName !== "function") throw missing("NIMBUS_COORDINATOR");
-  return ns.get(ns.idFromName(`${kind}:${name}`));
+  const binding: unknown = env?.NIMBUS_COORDINATOR;
+  const key = `${kind}:${name}`;
+  if (isNamespace<NimbusCoordinator>(binding)) {
+    return binding.get(binding.idFromName(key)) as unknown as CoordinatorCalls;
+  }
+  if (isHost(binding)) return remoteCoordinator(binding, env.NIMBUS_COORD_TOKEN, key);
+  throw missing("NIMBUS_COORDINATOR");
 }
 
 /** The room object for `name`. */
-export function roomStub(env: CoordBindings, name: string): DurableObjectStub<NimbusRoom> {
+export function roomStub(env: CoordBindings, name: string): RoomCalls {
   checkName("room", name);
-  const ns = env?.NIMBUS_ROOM;
-  if (!ns || typeof ns.idFromName !== "function") throw missing("NIMBUS_ROOM");
-  return ns.get(ns.idFromName(name));
+  const binding: unknown = env?.NIMBUS_ROOM;
+  if (isNamespace<NimbusRoom>(binding)) {
+    return binding.get(binding.idFromName(name)) as unknown as RoomCalls;
+  }
+  if (isHost(binding)) return remoteRoom(binding, env.NIMBUS_COORD_TOKEN, name);
+  throw missing("NIMBUS_ROOM");
 }
 
 /** Seconds (the public unit) to milliseconds, rejecting values that would silently misbehave. */

@@ -4,7 +4,7 @@ export type FieldErrors = Record<string, string[]>;
 /** An error that becomes a response with its status; anything else becomes a 500. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503,
     readonly title: string,
     message: string,
     /** Headers the response carries, such as `WWW-Authenticate` on a 401. */
@@ -60,6 +60,13 @@ export class BadRequest extends HttpError {
 export class Forbidden extends HttpError {
   constructor(message: string) {
     super(403, "Forbidden", message);
+  }
+}
+
+/** A service the request needs (the database, the coordination host) did not answer; retrying may work. */
+export class ServiceUnavailable extends HttpError {
+  constructor(message: string) {
+    super(503, "Service Unavailable", message);
   }
 }
 
