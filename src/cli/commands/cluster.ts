@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CoordHostSpec, runCoordHost } from "../../node/cluster/coord-host.ts";
 import {
   type ClusterOptions,
   clusterDown,
@@ -18,7 +19,15 @@ import { say, step } from "../progress.ts";
 import { findProject } from "../project.ts";
 import { nameList } from "./build.ts";
 
-const SUBCOMMANDS = ["up", "status", "add-node", "remove-node", "down", "node"] as const;
+const SUBCOMMANDS = [
+  "up",
+  "status",
+  "add-node",
+  "remove-node",
+  "down",
+  "node",
+  "coord-host",
+] as const;
 
 /** This CLI, as background processes run it: the same Node, the same main.js. */
 function cliCommand(): string[] {
@@ -105,7 +114,7 @@ export const clusterCommand = defineCommand({
     spec: {
       type: "string",
       placeholder: "file",
-      description: "node: the supervisor's spec (internal)",
+      description: "node, coord-host: the supervisor's spec (internal)",
     },
   },
   examples: [
@@ -126,6 +135,10 @@ export const clusterCommand = defineCommand({
     if (sub === "node") {
       if (!flags.spec) throw new UsageError("cluster node needs --spec FILE.");
       return runNode(JSON.parse(readFileSync(flags.spec, "utf8")) as NodeSpec);
+    }
+    if (sub === "coord-host") {
+      if (!flags.spec) throw new UsageError("cluster coord-host needs --spec FILE.");
+      return runCoordHost(JSON.parse(readFileSync(flags.spec, "utf8")) as CoordHostSpec);
     }
     const project = findProject();
     const dir = resolve(flags.dir ?? clusterDir(project.root));

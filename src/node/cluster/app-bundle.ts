@@ -20,6 +20,8 @@ export interface AppBundle {
   modules: WorkerModule[];
   /** What a self-hosted node does differently from the edge, said once at build time. */
   warnings: string[];
+  /** wrangler.toml `[triggers] crons`: fired by the coordination host on a cluster. */
+  crons?: string[];
 }
 
 /** The parts of wrangler's resolved config read here. */
@@ -164,5 +166,6 @@ export async function bundleApp(
         : undefined,
     modules: bundleModules(outdir, relative(root, main)),
     warnings,
+    crons: config.triggers?.crons ?? [],
   };
 }

@@ -2,33 +2,21 @@
 // `nimbus cluster up` uses this on one machine; on several, the exported systemd unit runs the
 // same command with Restart=always.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
 const PREFIX = "/nimbus-coord/v1";
 const TOKEN_HEADER = "x-nimbus-coord-token";
 
-/** The workerd binary the app installed (the `workerd` package wrangler depends on). */
-export async function workerdBinary(root: string): Promise<string> {
-  const requireFromApp = createRequire(join(resolve(root), "package.json"));
-  const workerd = (await import(pathToFileURL(requireFromApp.resolve("workerd")).href)) as {
-    default: { default: string } | string;
-  };
-  const path = typeof workerd.default === "string" ? workerd.default : workerd.default.default;
-  if (!path) throw new Error("the workerd package did not name its binary: reinstall wrangler");
-  return path;
-}
-
-export interface CoordHostOptions {
+export interface CoordHostProcessOptions {
   /** The config `writeCoordHostConfig` wrote. */
   config: string;
   /** `host:port` of its socket, as in the config. */
   address: string;
   /** The workerd binary (`workerdBinary(root)`). */
   workerd: string;
-  /** `NIMBUS_COORD_TOKEN`, if the config sets one (needed to arm the cron clock). */
+  /** `NIMBUS_COORD_TOKEN`: handed to workerd through its environment, and used to arm the cron clock. */
   token?: string;
+  /** More environment for workerd (the app's secrets). */
+  env?: Record<string, string>;
   /** How long to wait for the first answer (default 20 s). */
   readyTimeoutMs?: number;
   /** Where the host's output goes (default: discarded, except the last lines on a failed start). */
@@ -85,10 +73,15 @@ export async function armCron(url: string, token?: string): Promise<number | nul
 }
 
 /** Starts one coordination host process and resolves once it serves (and its cron clock is armed). */
-export async function startCoordHost(options: CoordHostOptions): Promise<CoordHostProcess> {
+export async function startCoordHost(options: CoordHostProcessOptions): Promise<CoordHostProcess> {
   const url = `http://${options.address}`;
   const child = spawn(options.workerd, ["serve", options.config], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      ...options.env,
+      ...(options.token ? { NIMBUS_COORD_TOKEN: options.token } : {}),
+    },
   });
   const lines: string[] = [];
   const onData = (chunk: Buffer) => {
@@ -135,7 +128,7 @@ export interface SupervisedCoordHost {
  * 100 ms; the port stays the same, so nodes reconnect without being told).
  */
 export async function superviseCoordHost(
-  options: CoordHostOptions & {
+  options: CoordHostProcessOptions & {
     restartDelayMs?: number;
     onRestart?: (host: CoordHostProcess) => void;
   },
@@ -175,4 +168,23 @@ export async function superviseCoordHost(
       await current.stop();
     },
   };
+}
+
+/** What `nimbus cluster coord-host --spec FILE` runs: the supervised host, until SIGTERM. */
+export interface CoordHostSpec extends CoordHostProcessOptions {}
+
+/** Runs the coordination host under supervision until SIGTERM/SIGINT, then stops it. */
+export async function runCoordHost(spec: CoordHostSpec): Promise<void> {
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const host = await superviseCoordHost({
+    ...spec,
+    onOutput: say,
+    onRestart: (p) => say(`coordination host restarted (pid ${p.pid}) after an unexpected exit`),
+  });
+  say(`coordination host serving at ${host.current.url} (pid ${host.current.pid})`);
+  await new Promise<void>((done) => {
+    const stop = () => void host.stop().then(done);
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { AppBundle } from "./app-bundle.ts";
+import { COORD_HOST_ENV, withCoordHost } from "./coord-node.ts";
 import { type NodeDescription, nodeConfig } from "./node-config.ts";
 
 /** Environment variables a node takes into its config as plain text (addresses, not secrets). */
@@ -38,7 +39,7 @@ export function describeNode(app: AppBundle, options: NodeOptions): NodeDescript
   }
   if (options.trustedProxies?.length)
     vars.NIMBUS_TRUSTED_PROXIES = options.trustedProxies.join(",");
-  return {
+  const node: NodeDescription = {
     name: options.name,
     address: options.address,
     modules: app.modules,
@@ -51,6 +52,9 @@ export function describeNode(app: AppBundle, options: NodeOptions): NodeDescript
     storageDir: options.storageDir,
     assets: app.assets,
   };
+  // With a coordination host, nimbus/coord's objects live there, one owner for every node.
+  const coordHost = env[COORD_HOST_ENV];
+  return coordHost ? withCoordHost(node, coordHost) : node;
 }
 
 /** Writes the node's config to `file` (and makes its storage folder); returns the path. */

@@ -4,28 +4,43 @@
  * Object storage, a service binding to the host). Loopback only, random ports, temp folders.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { bundle } from "../../../scripts/lib/bundle-worker.ts";
+import type { AppBundle } from "../../../src/node/cluster/app-bundle.ts";
 import {
-  type CoordHostOptions,
+  type CoordHostProcessOptions,
   type SupervisedCoordHost,
   superviseCoordHost,
-  workerdBinary,
 } from "../../../src/node/cluster/coord-host.ts";
-import { bundleCoordHost } from "../../../src/node/cluster/coord-host-bundle.ts";
-import {
-  capnpText,
-  nodeCoordBindings,
-  writeCoordHostConfig,
-} from "../../../src/node/cluster/coord-host-config.ts";
+import { bundleCoordHostEntry, HOST_ENTRY } from "../../../src/node/cluster/coord-host-bundle.ts";
+import { describeCoordHost } from "../../../src/node/cluster/coord-host-config.ts";
+import { COORD_HOST_ENV } from "../../../src/node/cluster/coord-node.ts";
+import { describeNode, writeNodeConfig } from "../../../src/node/cluster/describe-node.ts";
+import { workerdBinary } from "../../../src/node/cluster/workerd-binary.ts";
 import { freePort } from "../../chaos/support/processes.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const APP = join(import.meta.dirname, "coord-app.ts");
-const COMPAT = "2026-11-01";
 export const CRONS = ["*/2 * * * * *"];
+
+/** The fixture app as `nimbus build` sees one: one module and nimbus/coord's bindings. */
+function fixtureApp(bundlePath: string): AppBundle {
+  return {
+    appName: "coord-fixture",
+    compatibilityDate: "2026-11-01",
+    compatibilityFlags: [],
+    vars: {},
+    durableObjects: [
+      { binding: "NIMBUS_COORDINATOR", className: "NimbusCoordinator", sql: true },
+      { binding: "NIMBUS_ROOM", className: "NimbusRoom", sql: true },
+    ],
+    modules: [{ name: "app.js", path: bundlePath, type: "esModule" }],
+    warnings: [],
+    crons: CRONS,
+  };
+}
 
 export interface AppNode {
   name: string;
@@ -37,7 +52,7 @@ export interface AppNode {
 
 export interface CoordCluster {
   host: SupervisedCoordHost;
-  hostOptions: CoordHostOptions;
+  hostOptions: CoordHostProcessOptions;
   nodes: AppNode[];
   dir: string;
   stop(): Promise<void>;
@@ -45,46 +60,17 @@ export interface CoordCluster {
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
-function writeNodeConfig(
-  dir: string,
-  name: string,
-  port: number,
-  bundlePath: string,
-  hostAddress: string,
-  token: string,
-): string {
-  const coord = nodeCoordBindings(hostAddress, token);
-  const file = join(dir, `${name}.capnp`);
-  writeFileSync(
-    file,
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "app", worker = .app),
-    ${coord.services.join(",\n    ")},
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "app")],
-);
-const app :Workerd.Worker = (
-  modules = [(name = "app.js", esModule = embed ${capnpText(relative(dir, bundlePath))})],
-  compatibilityDate = "${COMPAT}",
-  bindings = [
-    (name = "NODE_NAME", text = "${name}"),
-    ${coord.bindings.join(",\n    ")},
-  ],
-);
-`,
-  );
-  return file;
-}
-
 async function startNode(
   workerd: string,
   name: string,
   config: string,
   url: string,
+  env: Record<string, string>,
 ): Promise<AppNode> {
-  const child = spawn(workerd, ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(workerd, ["serve", config], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d));
   child.stderr?.on("data", (d: Buffer) => (output += d));
@@ -103,36 +89,49 @@ async function startNode(
   throw new Error(`node ${name} did not answer within 20 s:\n${output}`);
 }
 
-/** Bundles the fixture app for the nodes and the host, starts the host and `nodes` app nodes. */
+/** Bundles the fixture app, starts the coordination host and `nodeCount` app nodes. */
 export async function startCoordCluster(nodeCount = 2): Promise<CoordCluster> {
   const dir = mkdtempSync(join(tmpdir(), "nimbus-coord-cluster-"));
-  const workerd = await workerdBinary(ROOT);
-  const [appBundle, hostBundle] = await Promise.all([
-    bundle(APP, dir, "app"),
-    bundleCoordHost({ appEntry: APP, outFile: join(dir, "host.js"), root: ROOT }),
-  ]);
+  const workerd = workerdBinary(ROOT);
+  const app = fixtureApp(await bundle(APP, dir, "app"));
+  const entry = await bundleCoordHostEntry({
+    mainModule: "app.js",
+    outFile: join(dir, HOST_ENTRY),
+    root: ROOT,
+  });
   const token = crypto.randomUUID();
   const address = `127.0.0.1:${await freePort()}`;
-  const storageDir = join(dir, "host-objects");
-  mkdirSync(storageDir);
-  const config = writeCoordHostConfig({
-    file: join(dir, "host.capnp"),
-    bundle: hostBundle,
-    storageDir,
+  const hostConfig = describeCoordHost(app, {
     address,
-    compatibilityDate: COMPAT,
-    vars: { NIMBUS_COORD_TOKEN: token, NODE_NAME: "host" },
+    storageDir: join(dir, "host-objects"),
+    entry,
     crons: CRONS,
+    env: { NODE_NAME: "host" },
   });
-  const hostOptions: CoordHostOptions = { config, address, workerd, token };
+  const config = writeNodeConfig(hostConfig, join(dir, "coord-host.capnp"));
+  const hostOptions: CoordHostProcessOptions = { config, address, workerd, token };
   const host = await superviseCoordHost(hostOptions);
   const nodes: AppNode[] = [];
   try {
     for (let i = 0; i < nodeCount; i++) {
       const name = `node-${String.fromCharCode(97 + i)}`;
       const port = await freePort();
-      const file = writeNodeConfig(dir, name, port, appBundle, address, token);
-      nodes.push(await startNode(workerd, name, file, `http://127.0.0.1:${port}`));
+      // What `NIMBUS_COORD_HOST=… nimbus build` writes for a node.
+      const node = describeNode(app, {
+        name,
+        address: `127.0.0.1:${port}`,
+        storageDir: join(dir, name),
+        env: { [COORD_HOST_ENV]: address },
+      });
+      const file = writeNodeConfig(
+        { ...node, vars: { ...node.vars, NODE_NAME: name } },
+        join(dir, `${name}.capnp`),
+      );
+      nodes.push(
+        await startNode(workerd, name, file, `http://127.0.0.1:${port}`, {
+          NIMBUS_COORD_TOKEN: token,
+        }),
+      );
     }
   } catch (error) {
     for (const node of nodes) node.process.kill("SIGKILL");

@@ -15,6 +15,7 @@ import { startHaproxyGateway } from "../gateway/start-haproxy.ts";
 import type { NodeSpec } from "../node/spec.ts";
 import type { NodeDescription } from "../node-config.ts";
 import { workerdBinary } from "../workerd-binary.ts";
+import { startCoordinationHost } from "./coordination.ts";
 import { freePort, isAlive, startDetached, stopGroup, waitForPort } from "./processes.ts";
 import {
   type ClusterState,
@@ -44,13 +45,26 @@ export type GatewayLauncher = (context: {
   progress: Progress;
 }) => Promise<GatewayRecord[]>;
 
-/** Starts the coordination host; its extension of every node's config goes into `extendNode`. */
+/**
+ * Starts the coordination host. What nodes need to reach it goes into `nodeEnv`/`secretEnv`
+ * (kept in the state, so `add-node` gets it too), or into `extendNode`.
+ */
 export type CoordinationStarter = (context: {
   dir: string;
   host: string;
   app: AppBundle;
   progress: Progress;
-}) => Promise<{ processes: ProcessRecord[]; extendNode(node: NodeDescription): NodeDescription }>;
+  root: string;
+  cli: readonly string[];
+  /** What the nodes are built with: the host's jobs and cron tasks see the same env. */
+  nodeEnv: Readonly<Record<string, string>>;
+  secretEnv: Readonly<Record<string, string>>;
+}) => Promise<{
+  processes: ProcessRecord[];
+  extendNode?(node: NodeDescription): NodeDescription;
+  nodeEnv?: Record<string, string>;
+  secretEnv?: Record<string, string>;
+}>;
 
 /** Starts the database and resolves with its libSQL URL (`--db mirrored` plugs in here). */
 export type DatabaseStarter = (context: {
@@ -275,14 +289,24 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
       }
     });
     let extendNode: ((node: NodeDescription) => NodeDescription) | undefined;
-    if (options.startCoordination) {
-      const coordination = await progress.step("Starting the coordination host", () =>
-        (options.startCoordination as CoordinationStarter)({ dir, host, app, progress }),
-      );
-      state.services.push(...coordination.processes);
-      extendNode = coordination.extendNode;
-      writeState(state);
-    }
+    const startCoordination = options.startCoordination ?? startCoordinationHost;
+    const coordination = await progress.step("Starting the coordination host", () =>
+      startCoordination({
+        dir,
+        host,
+        app,
+        progress,
+        root,
+        cli: options.cli,
+        nodeEnv: state.nodeEnv,
+        secretEnv: state.secretEnv,
+      }),
+    );
+    state.services.push(...coordination.processes);
+    Object.assign(state.nodeEnv, coordination.nodeEnv);
+    Object.assign(state.secretEnv, coordination.secretEnv);
+    extendNode = coordination.extendNode;
+    writeState(state);
     const port = options.port ?? (await freePort(host));
     const launch = options.launchGateways ?? startOneGateway;
     const gateways = await progress.step(
