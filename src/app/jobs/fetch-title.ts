@@ -1,5 +1,4 @@
-import { drizzle } from "drizzle-orm/d1";
-import { and, eq, sql } from "nimbus-web";
+import { and, eq, openDatabase, sql } from "nimbus-web";
 import { defineJob, type EnqueueOptions } from "nimbus-web/coord";
 import type { AppBindings } from "../bindings.ts";
 import { links } from "../models/link.ts";
@@ -26,16 +25,11 @@ export interface FetchTitle {
 export const fetchTitle = defineJob<FetchTitle, AppBindings>(
   "fetch-title",
   async ({ linkId, url }, env) => {
-    if (env.DATABASE_URL) {
-      throw new Error(
-        "fetch-title writes through the D1 binding DB, but DATABASE_URL puts the app on libSQL; nimbus has no database handle for jobs yet",
-      );
-    }
     const title = await pageTitle(url);
     if (!title) return;
-    // Nimbus opens its database per request only; a job writes through the D1 binding itself,
-    // with the snake_case column names every Nimbus table uses.
-    await drizzle(env.DB, { casing: "snake_case" })
+    // The app's database outside a request (D1, or libSQL when DATABASE_URL is set): on a
+    // self-hosted cluster this runs on the coordination host, which has the nodes' env.
+    await openDatabase(env)
       .update(links)
       .set({ description: title })
       .where(and(eq(links.id, linkId), sql`coalesce(${links.description}, '') = ''`))
