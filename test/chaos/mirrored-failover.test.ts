@@ -52,6 +52,7 @@ beforeAll(async () => {
 /** Creates through the app in workerd, tagged `prefix-N`; acknowledgements are timed. */
 function createStream(prefix: string) {
   const clock = new AckClock();
+  const failures: string[] = [];
   const stream = startStream(
     async (tag) => {
       const res = await (mf as Miniflare).dispatchFetch("http://nimbus.test/links", {
@@ -63,15 +64,16 @@ function createStream(prefix: string) {
           description: `written by ${tag}`,
         }),
       });
-      await res.arrayBuffer();
+      const body = await res.text();
       const ok = res.status >= 200 && res.status < 300;
       if (ok) clock.tick();
+      else if (failures.length < 5) failures.push(`${res.status} ${body.slice(0, 300)}`);
       return ok;
     },
     4,
     prefix,
   );
-  return { stream, clock };
+  return { stream, clock, failures };
 }
 
 async function storedTags(prefix: string): Promise<string[]> {
@@ -114,7 +116,7 @@ it("the follower, back, catches up with what was written while it was down", asy
 });
 
 it("the leader killed -9 under writes: writes resume on a new leader, no acknowledged write lost or doubled, survivors identical", async () => {
-  const { stream, clock } = createStream("leader");
+  const { stream, clock, failures } = createStream("leader");
   await stream.untilMore(30);
   const killedAt = Date.now();
   await leader.stop("SIGKILL");
@@ -123,6 +125,7 @@ it("the leader killed -9 under writes: writes resume on a new leader, no acknowl
   const stall = clock.longestGapSince(killedAt);
   console.log(
     `mirrored: leader killed — write stall ${stall} ms; ${acknowledged.length} creates acknowledged, ${failed.length} failed`,
+    ...failures,
   );
 
   const stored = await storedTags("leader");

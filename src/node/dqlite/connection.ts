@@ -209,23 +209,22 @@ export class DqliteConnection {
 
   /** Runs statements in this session as they are (a transaction's body, DDL outside…). */
   async #inSession(statements: DqliteStatement[]): Promise<DqliteResult[]> {
-    const hadSession = this.#session !== null;
-    const session = this.#session ?? (await this.#open(this.#deadline()));
-    const response = await this.#execWhileBusy(session, statements);
-    if (!response.error) return response.results;
-    if (lost(response.error)) {
+    const deadline = this.#deadline();
+    for (;;) {
+      const session = this.#session ?? (await this.#open(deadline));
+      const response = await this.#execWhileBusy(session, statements);
+      if (!response.error) return response.results;
+      if (!lost(response.error)) throw stmtError(response.error);
       this.#session = null;
       if (this.#inTransaction) {
         this.#inTransaction = false;
         this.#savepoints = [];
         throw abortedTransaction();
       }
-      // Outside a transaction a lost session wrote nothing that matters (BEGIN, a read, …):
-      // once on a fresh session.
-      if (hadSession) return this.#inSession(statements);
-      throw unavailable(response.error.message);
+      // Outside a transaction these statements (BEGIN, SAVEPOINT, a PRAGMA, VACUUM …) leave
+      // nothing half-done: they run again on the new leader.
+      if (Date.now() > deadline) throw unavailable(response.error.message);
     }
-    throw stmtError(response.error);
   }
 
   /**
