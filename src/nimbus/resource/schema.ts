@@ -15,12 +15,13 @@ type ParamInput<P extends string> = keyof ParamsOf<P> extends never
   ? NoInput
   : { param: ParamsOf<P> };
 
-interface JsonEndpoint<Input, Output, Status extends number> {
+// A type, not an interface: Hono's Schema has index signatures, which interfaces don't satisfy.
+type JsonEndpoint<Input, Output, Status extends number> = {
   input: Input;
   output: Output;
   outputFormat: "json";
   status: Status;
-}
+};
 
 type ListQuery = { query?: Record<string, string | string[]> };
 
