@@ -11,6 +11,7 @@ import type {
   AnyModel,
   AnyResource,
   ColumnKey,
+  EnvelopeName,
   Resource,
   ResourceOptions,
   RowOf,
@@ -22,11 +23,14 @@ export type ResourceFunction<E extends AnyNimbusEnv> = <
   const Path extends string,
   const Key extends ColumnKey<M> = "id",
   Out = RowOf<M>,
+  const Wrap extends EnvelopeName = "data",
+  One = never,
+  Many = never,
 >(
   path: Path,
   model: M,
-  options?: ResourceOptions<M, Path, Key, E, Out>,
-) => Resource<M, Path, Key, E, Out>;
+  options?: ResourceOptions<M, Path, Key, E, Out, Wrap, One, Many>,
+) => Resource<M, Path, Key, E, Out, Wrap, One, Many>;
 
 /**
  * `resource` typed for an app's env: declare it once beside the app's bindings, then every

@@ -25,16 +25,28 @@ type JsonEndpoint<Input, Output, Status extends number> = {
 
 type ListQuery = { query?: Record<string, string | string[]> };
 
-type RoutesOf<M extends AnyModel, C extends string, Mem extends string, Out> = {
+/** The body of one record and of a list, as the envelope makes them. */
+type OneBody<Out, Wrap, One> = [One] extends [never]
+  ? Wrap extends "data"
+    ? { data: Out }
+    : Record<string, Out>
+  : One;
+type ManyBody<Out, Wrap, Many> = [Many] extends [never]
+  ? Wrap extends "data"
+    ? { data: Out[]; meta: PageMeta }
+    : Record<string, Out[] | PageMeta>
+  : Many;
+
+type RoutesOf<M extends AnyModel, C extends string, Mem extends string, One, Many> = {
   [P in C]: {
-    $get: JsonEndpoint<ParamInput<P> & ListQuery, { data: Out[]; meta: PageMeta }, 200>;
-    $post: JsonEndpoint<ParamInput<P> & { json: InputOf<M> }, { data: Out }, 201>;
+    $get: JsonEndpoint<ParamInput<P> & ListQuery, Many, 200>;
+    $post: JsonEndpoint<ParamInput<P> & { json: InputOf<M> }, One, 201>;
   };
 } & {
   [P in Mem]: {
-    $get: JsonEndpoint<ParamInput<P>, { data: Out }, 200>;
-    $patch: JsonEndpoint<ParamInput<P> & { json: Partial<InputOf<M>> }, { data: Out }, 200>;
-    $put: JsonEndpoint<ParamInput<P> & { json: Partial<InputOf<M>> }, { data: Out }, 200>;
+    $get: JsonEndpoint<ParamInput<P>, One, 200>;
+    $patch: JsonEndpoint<ParamInput<P> & { json: Partial<InputOf<M>> }, One, 200>;
+    $put: JsonEndpoint<ParamInput<P> & { json: Partial<InputOf<M>> }, One, 200>;
     $delete: { input: ParamInput<P>; output: NoInput; outputFormat: "body"; status: 204 };
   };
 };
@@ -49,9 +61,18 @@ export type ResourceSchema<R> =
     infer Path extends string,
     infer Key extends string,
     infer _E,
-    infer Out
+    infer Out,
+    infer Wrap,
+    infer One,
+    infer Many
   >
-    ? RoutesOf<M, CollectionPath<Path, Key>, MemberPath<Path, Key>, Out>
+    ? RoutesOf<
+        M,
+        CollectionPath<Path, Key>,
+        MemberPath<Path, Key>,
+        OneBody<Out, Wrap, One>,
+        ManyBody<Out, Wrap, Many>
+      >
     : never;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (

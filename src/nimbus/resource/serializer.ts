@@ -25,7 +25,7 @@ function named(names: ResourceNames): Envelope {
 
 export function serializerRuntime(
   // biome-ignore lint/suspicious/noExplicitAny: any model's serializer, checked where it was declared
-  serializer: Serializer<any, any, unknown> | undefined,
+  serializer: Serializer<any, any, any, any, any, any> | undefined,
   names: ResourceNames,
 ): SerializerRuntime {
   const fields = serializer?.fields;

@@ -233,6 +233,9 @@ export interface Serializer<
   M extends AnyModel,
   E extends AnyNimbusEnv = NimbusEnv,
   Out = RowOf<M>,
+  Wrap extends EnvelopeName = "data",
+  One = never,
+  Many = never,
 > {
   /** The fields shown (default: every column); ignored when `record` is given. */
   fields?: readonly ColumnKey<M>[];
@@ -242,12 +245,16 @@ export interface Serializer<
    * "data" (default): `{ data: … }` and `{ data: […], meta }`. "name": the resource's names,
    * `{ article: … }` and `{ articles: […], meta }`. Or functions that build each body.
    */
-  envelope?: "data" | "name" | Envelope;
+  envelope?: Wrap | Envelope<Out, One, Many>;
 }
 
-export interface Envelope {
-  one(data: unknown): unknown;
-  many(data: unknown[], meta: PageMeta): unknown;
+/** The envelopes Nimbus knows by name. */
+export type EnvelopeName = "data" | "name";
+
+/** Builds the JSON body around one record and around a page of records. */
+export interface Envelope<Out = unknown, One = unknown, Many = unknown> {
+  one(data: Out): One;
+  many(data: Out[], meta: PageMeta): Many;
 }
 
 /** A parent keyed by a column other than its id: `parents: { articleSlug: { model: Article, key: "slug" } }`. */
@@ -265,6 +272,9 @@ export interface ResourceOptions<
   Key extends string = "id",
   E extends AnyNimbusEnv = NimbusEnv,
   Out = RowOf<M>,
+  Wrap extends EnvelopeName = "data",
+  One = never,
+  Many = never,
 > {
   /** The unique column member routes address (default "id"): `{ key: "slug" }` → /articles/:slug. */
   key?: Key & ColumnKey<M>;
@@ -278,7 +288,7 @@ export interface ResourceOptions<
   /** Middleware for every route of this resource (after the app's, before the record is loaded). */
   use?: readonly MiddlewareHandler<E>[];
   /** How JSON clients see records (default: every column, in `{ data }`). */
-  serializer?: Serializer<M, E, Out>;
+  serializer?: Serializer<M, E, Out, Wrap, One, Many>;
   /** Rows per page (default 20) and the most a client may ask for with ?per_page (default 100). */
   perPage?: number;
   maxPerPage?: number;
@@ -314,12 +324,15 @@ export interface Resource<
   Key extends string = string,
   E extends AnyNimbusEnv = NimbusEnv,
   Out = RowOf<M>,
+  Wrap extends EnvelopeName = "data",
+  One = never,
+  Many = never,
 > {
   readonly path: Path;
   readonly model: M;
-  readonly options: ResourceOptions<M, Path, Key, E, Out>;
+  readonly options: ResourceOptions<M, Path, Key, E, Out, Wrap, One, Many>;
 }
 
 /** Any resource, whatever its model, path, key, env and serializer. */
 // biome-ignore lint/suspicious/noExplicitAny: the widest resource, used only as a type bound
-export type AnyResource = Resource<any, any, any, any, any>;
+export type AnyResource = Resource<any, any, any, any, any, any, any, any>;
