@@ -13,11 +13,13 @@ import {
 import { clusterDir, readState } from "../../node/cluster/local/state.ts";
 import type { NodeSpec } from "../../node/cluster/node/spec.ts";
 import { runNode } from "../../node/cluster/node/supervisor.ts";
+import { machinesWith, planNodes } from "../../node/cluster/plan/plan.ts";
 import { defineCommand } from "../command.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { say, step } from "../progress.ts";
 import { findProject } from "../project.ts";
 import { nameList } from "./build.ts";
+import { readPlanFile, runClusterExport } from "./cluster-export.ts";
 
 const SUBCOMMANDS = [
   "up",
@@ -25,6 +27,7 @@ const SUBCOMMANDS = [
   "add-node",
   "remove-node",
   "down",
+  "export",
   "node",
   "coord-host",
 ] as const;
@@ -66,13 +69,15 @@ function running(dir: string) {
 export const clusterCommand = defineCommand({
   name: "cluster",
   summary: "Run the app on workerd nodes behind an HAProxy gateway on this machine",
-  usage: "nimbus cluster <up|status|add-node|remove-node|down> [options]",
+  usage: "nimbus cluster <up|status|add-node|remove-node|down|export> [options]",
   description: [
     "up           start the database, the gateway(s) and N workerd nodes; prints the gateway address",
     "status       one line per node and gateway: state, weight, in-flight, requests, errors",
     "add-node     start one more node; it checks in with every gateway",
     "remove-node  drain a node (in-flight requests finish, no new ones), then stop it",
     "down         stop everything `up` started (recorded in .nimbus/cluster/state.json)",
+    "export       write every machine's files (haproxy.cfg, keepalived.conf, workerd configs,",
+    "             systemd units) from a cluster plan: --plan cluster.json --out deploy",
     "",
     "Each node is `workerd serve` on a config `nimbus build` generates, with a small supervisor that",
     "answers HAProxy's agent-check with a weight from the node's load, checks the node in through",
@@ -116,6 +121,13 @@ export const clusterCommand = defineCommand({
       placeholder: "file",
       description: "node, coord-host: the supervisor's spec (internal)",
     },
+    plan: {
+      type: "string",
+      placeholder: "file",
+      description:
+        "export, up: the cluster plan (machines and their roles; up runs it on this machine)",
+    },
+    out: { type: "string", placeholder: "dir", description: "export: where the files go" },
   },
   examples: [
     "npx nimbus cluster up --nodes 2",
@@ -123,13 +135,14 @@ export const clusterCommand = defineCommand({
     "npx nimbus cluster add-node",
     "npx nimbus cluster remove-node --name node-2",
     "npx nimbus cluster down",
+    "npx nimbus cluster export --plan cluster.json --out deploy",
   ],
   async run(positionals, flags) {
     const [sub, ...rest] = positionals;
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub) || rest.length > 0) {
       throw new UsageError(
         sub ? `Unknown cluster command "${positionals.join(" ")}".` : "cluster needs a command.",
-        "cluster commands: up, status, add-node, remove-node, down.",
+        "cluster commands: up, status, add-node, remove-node, down, export.",
       );
     }
     if (sub === "node") {
@@ -140,6 +153,7 @@ export const clusterCommand = defineCommand({
       if (!flags.spec) throw new UsageError("cluster coord-host needs --spec FILE.");
       return runCoordHost(JSON.parse(readFileSync(flags.spec, "utf8")) as CoordHostSpec);
     }
+    if (sub === "export") return runClusterExport(flags.plan, flags.out);
     const project = findProject();
     const dir = resolve(flags.dir ?? clusterDir(project.root));
     const base: ClusterOptions = {
@@ -152,16 +166,23 @@ export const clusterCommand = defineCommand({
     };
     switch (sub) {
       case "up": {
-        const mode = flags.mode ?? "vrrp";
+        // A plan runs on this machine too: its gateways and nodes, loopback standing in for machines.
+        const plan = flags.plan ? readPlanFile(resolve(flags.plan)) : undefined;
+        const mode = flags.mode ?? plan?.gateway.mode ?? "vrrp";
         if (mode !== "vrrp" && mode !== "active-active")
           throw new UsageError(`--mode ${mode}: vrrp or active-active.`);
-        const db = flags.db ?? "single";
+        const db = flags.db ?? (plan?.database.engine === "mirrored" ? "mirrored" : "single");
         if (db !== "single" && db !== "mirrored")
           throw new UsageError(`--db ${db}: single or mirrored.`);
         const state = await clusterUp({
           ...base,
-          nodes: count(flags.nodes, "--nodes", 2, 64),
-          gateways: count(flags.gateways, "--gateways", 1, 8),
+          nodes: count(flags.nodes, "--nodes", plan ? planNodes(plan).length : 2, 64),
+          gateways: count(
+            flags.gateways,
+            "--gateways",
+            plan ? Math.min(8, machinesWith(plan, "gateway").length) : 1,
+            8,
+          ),
           mode,
           db,
           ...(flags.port ? { port: count(flags.port, "--port", 0, 65535) } : {}),
