@@ -3,13 +3,24 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
 
-const COMMANDS = ["new", "generate", "destroy", "dev", "db", "routes", "console", "deploy"];
+const COMMANDS = [
+  "new",
+  "generate",
+  "destroy",
+  "dev",
+  "db",
+  "routes",
+  "console",
+  "deploy",
+  "build",
+  "cluster",
+];
 
-/** The CLI as a user runs it, in the Nimbus checkout (an app, with the demo). */
+/** The CLI as a user runs it (the package's bin, built), in the Nimbus checkout (an app, with the demo). */
 function nimbus(...args: string[]) {
   const result = spawnSync(
     process.execPath,
-    [join(NIMBUS_ROOT, "src", "cli", "main.ts"), ...args],
+    [join(NIMBUS_ROOT, "dist", "cli", "main.js"), ...args],
     {
       cwd: NIMBUS_ROOT,
       encoding: "utf8",
@@ -37,7 +48,9 @@ describe("nimbus", () => {
     const { code, stderr } = nimbus("serve");
     expect(code).toBe(2);
     expect(stderr).toContain('nimbus: Unknown command "serve".');
-    expect(stderr).toContain("Commands: new, generate, destroy, dev, db, routes, console, deploy.");
+    expect(stderr).toContain(
+      "Commands: new, generate, destroy, dev, db, routes, console, deploy, build, cluster.",
+    );
   });
 
   it("lists the valid field types for an unknown one, writing nothing (exit 2)", () => {

@@ -61,7 +61,8 @@ export const devCommand = defineCommand({
     if (!/^\d+$/.test(port) || Number(port) > 65535)
       throw new UsageError(`--port ${port} is not a port number.`);
     const project = findProject();
-    const args = ["dev", "--port", port, "--show-interactive-dev-session=false"];
+    // Readable stack traces while developing; deploys are minified (wrangler.toml: minify = true).
+    const args = ["dev", "--port", port, "--show-interactive-dev-session=false", "--minify=false"];
     if (flags.ip) args.push("--ip", flags.ip);
     let seedAlways = flags.seed === true;
     for (;;) {

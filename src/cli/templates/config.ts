@@ -7,6 +7,8 @@ name = "${name}"
 main = "src/worker.ts"
 compatibility_date = "${COMPATIBILITY_DATE}"
 compatibility_flags = ["nodejs_compat"]
+# Deployed bundles are minified; \`nimbus dev\` serves them unminified for readable stack traces.
+minify = true
 
 # Development shows stack traces and signs sessions with a built-in secret. Before deploying,
 # set NIMBUS_ENV = "production" and \`npx wrangler secret put SESSION_SECRET\`.

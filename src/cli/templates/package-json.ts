@@ -6,7 +6,7 @@ import { NIMBUS_ROOT } from "../tools.ts";
 const DEV_TOOLS = [
   "@cloudflare/vitest-plugin",
   "@cloudflare/workers-types",
-  // drizzle-zod's types name Buffer: without Node's types, every column's rule would take a Buffer.
+  // drizzle's blob columns name Buffer in their types: without Node's types they wouldn't check.
   "@types/node",
   "drizzle-kit",
   // wrangler needs Node 22; npm scripts run on this one wherever the machine's Node is older.

@@ -1,12 +1,11 @@
 import { type Column, getTableColumns, getTableName } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { BuildRefine } from "drizzle-zod";
-import { createInsertSchema } from "drizzle-zod";
 import type { z } from "zod";
 import { FRAMEWORK_FIELDS, type ParsedBody } from "../http/body.ts";
 import { type FieldErrors, ValidationFailed } from "../http/errors.ts";
 import { coerceFormValue, coerceJsonValue } from "./coerce.ts";
 import { fieldMessage } from "./messages.ts";
+import { type ColumnSchema, insertSchema } from "./schema.ts";
 
 type Insert<T extends SQLiteTable> = T["$inferInsert"];
 type Columns<T extends SQLiteTable> = T["_"]["columns"];
@@ -18,10 +17,9 @@ export type WritableKey<T extends SQLiteTable> = Exclude<
 >;
 
 /** Extra rules per field, each refining the schema derived from the column: `title: (s) => s.max(120)`. */
-export type Rules<T extends SQLiteTable, F extends WritableKey<T>> = BuildRefine<
-  Pick<Columns<T>, F>,
-  undefined
->;
+export type Rules<T extends SQLiteTable, F extends WritableKey<T>> = {
+  [K in F]?: (schema: ColumnSchema<Columns<T>[K]>) => z.ZodType;
+};
 
 export interface ModelOptions<T extends SQLiteTable, F extends WritableKey<T>> {
   /** The only fields a request may set; anything else is rejected (no mass assignment). */
@@ -59,7 +57,7 @@ function toFieldErrors(error: z.ZodError, values: Record<string, unknown>): Fiel
 
 /**
  * Declares a model: a table, the fields requests may write, and their validation,
- * derived from the columns (types, NOT NULL) through drizzle-zod, plus your rules.
+ * derived from the columns (types, NOT NULL, length), plus your rules.
  *
  * @example
  * export const Link = model(links, { fields: ["title", "url"], rules: { url: (s) => s.url() } });
@@ -71,21 +69,20 @@ export function model<T extends SQLiteTable, const F extends WritableKey<T>>(
   const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
   const userRules = (options.rules ?? {}) as Record<string, (s: z.ZodType) => z.ZodType>;
   const refine: Record<string, (s: z.ZodType) => z.ZodType> = {};
-  const mask: Record<string, true> = {};
   for (const field of options.fields) {
     const column = columns[field];
     if (!column)
       throw new Error(`model(${getTableName(table)}): "${field}" is not a column of the table.`);
-    mask[field] = true;
     const rule = userRules[field];
     const base = requiresText(column)
       ? (s: z.ZodType) => (s as z.ZodString).trim().min(1)
       : undefined;
     if (base || rule) refine[field] = (s) => (rule ?? ((x) => x))(base ? base(s) : s);
   }
-  const createSchema = (createInsertSchema(table, refine as never) as unknown as z.ZodObject).pick(
-    mask,
+  const writableColumns = Object.fromEntries(
+    options.fields.map((field) => [field, columns[field]]),
   );
+  const createSchema = insertSchema(writableColumns as Record<string, SQLiteColumn>, refine);
   const updateSchema = createSchema.partial();
   const writable = new Set<string>(options.fields);
 
