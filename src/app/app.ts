@@ -5,7 +5,6 @@ import { linksLive } from "./live/routes.ts";
 import { commentResource, linkResource } from "./resources/links.tsx";
 import { signIn, signInPage } from "./session.tsx";
 import { AppLayout } from "./views/layout.tsx";
-import { voteLimit } from "./votes.ts";
 
 /**
  * The demo: a link board with comments and live votes, as pages and as a JSON API.
@@ -16,8 +15,6 @@ export function createDemoApp(cache?: CacheSettings) {
 
   // The request's context for the layout (the header shows who is signed in).
   app.use(contextStorage());
-  // Before the resources, so the limit runs ahead of the vote route's handler.
-  app.use("/links/:id/vote", voteLimit);
 
   return app
     .resources(linkResource, commentResource)

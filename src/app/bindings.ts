@@ -1,4 +1,4 @@
-import type { DatabaseEnv, NimbusEnv } from "nimbus-web";
+import { type DatabaseEnv, type NimbusContext, type NimbusEnv, resourceWith } from "nimbus-web";
 import { type CoordBindings, type Coordination, coordination } from "nimbus-web/coord";
 
 /** What the demo's Worker gets in `env` (wrangler.toml): D1, the coordination objects, vars. */
@@ -12,10 +12,13 @@ export type AppBindings = CoordBindings &
 /** The demo's Hono env: Nimbus's variables with the app's bindings. */
 export type AppEnv = NimbusEnv<AppBindings>;
 
-/**
- * Coordination for a request. Resource actions and hooks get a `Context<NimbusEnv>` that does
- * not know the app's bindings, so this is the one place the demo states what `env` holds.
- */
-export function coord(c: { env: object }): Coordination {
-  return coordination(c.env as AppBindings);
+/** A request of the demo: `c.env` holds the bindings above. */
+export type AppContext = NimbusContext<string, AppEnv>;
+
+/** `resource` for the demo's env: actions and hooks read `c.env` as AppBindings. */
+export const resource = resourceWith<AppEnv>();
+
+/** Coordination for a request (counters, rate limits, jobs, rooms). */
+export function coord(c: { env: AppBindings }): Coordination {
+  return coordination(c.env);
 }

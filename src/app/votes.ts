@@ -1,6 +1,6 @@
-import { eq, type NimbusContext, sql } from "nimbus-web";
+import { eq, sql } from "nimbus-web";
 import { rateLimited } from "nimbus-web/coord";
-import { type AppEnv, coord } from "./bindings.ts";
+import { type AppContext, type AppEnv, coord } from "./bindings.ts";
 import { clientKey } from "./client.ts";
 import { announce } from "./live/links-room.ts";
 import { links } from "./models/link.ts";
@@ -19,7 +19,7 @@ export const voteLimit = rateLimited<AppEnv>({
 });
 
 /** Counts one vote for the link and tells every open list; returns the new total. */
-export async function castVote(c: NimbusContext, linkId: number): Promise<number> {
+export async function castVote(c: AppContext, linkId: number): Promise<number> {
   const votes = await coord(c).counter(counterName(linkId)).increment();
   await c.var.db
     .update(links)
@@ -35,7 +35,7 @@ export async function castVote(c: NimbusContext, linkId: number): Promise<number
 export const votesLabel = (votes: number) => `${votes} ${votes === 1 ? "vote" : "votes"}`;
 
 /** A path on this site the vote form asked to return to, else `fallback`. */
-export async function returnPath(c: NimbusContext, fallback: string): Promise<string> {
+export async function returnPath(c: AppContext, fallback: string): Promise<string> {
   const type = c.req.header("Content-Type") ?? "";
   if (!type.includes("form")) return fallback;
   const body = await c.var.body();

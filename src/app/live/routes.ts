@@ -1,8 +1,7 @@
-import type { NimbusContext } from "nimbus-web";
-import { coord } from "../bindings.ts";
+import { type AppContext, coord } from "../bindings.ts";
 import { LINKS_ROOM } from "./links-room.ts";
 
 /** `GET /live/links`: the WebSocket the list page subscribes with (`?since=<seq>` to resume). */
-export async function linksLive(c: NimbusContext): Promise<Response> {
+export async function linksLive(c: AppContext): Promise<Response> {
   return coord(c).connect(LINKS_ROOM, c.req.raw);
 }

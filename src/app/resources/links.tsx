@@ -1,12 +1,12 @@
-import { asc, eq, resource } from "nimbus-web";
-import { coord } from "../bindings.ts";
+import { asc, eq } from "nimbus-web";
+import { coord, resource } from "../bindings.ts";
 import { fetchTitle, TITLE_JOB_OPTIONS } from "../jobs/fetch-title.ts";
-import { afterResponse, announce } from "../live/links-room.ts";
+import { announce } from "../live/links-room.ts";
 import { Comment, comments } from "../models/comment.ts";
 import { Link } from "../models/link.ts";
 import { LinkList } from "../views/link-list.tsx";
 import { LinkPage } from "../views/link-page.tsx";
-import { castVote, returnPath, votesLabel } from "../votes.ts";
+import { castVote, returnPath, voteLimit, votesLabel } from "../votes.ts";
 
 export const linkResource = resource("/links", Link, {
   sortable: ["title", "createdAt"],
@@ -40,9 +40,10 @@ export const linkResource = resource("/links", Link, {
     },
   },
   member: {
-    // POST /links/:id/vote (rate-limited per client in app.ts).
+    // POST /links/:id/vote, rate-limited per client before the link is even loaded.
     vote: {
       method: "post",
+      use: [voteLimit],
       handler: async ({ c, record, paths }) => {
         const votes = await castVote(c, record.id);
         if (c.var.format === "json") return c.json({ data: { id: record.id, votes } });
@@ -54,8 +55,9 @@ export const linkResource = resource("/links", Link, {
   afterCreate: async (link, c) => {
     await announce(c, { type: "link", id: link.id, title: link.title, url: link.url });
     if (!link.description) {
-      await afterResponse(c, "enqueue fetch-title", () =>
-        coord(c).enqueue(fetchTitle, { linkId: link.id, url: link.url }, TITLE_JOB_OPTIONS),
+      await c.var.defer(
+        () => coord(c).enqueue(fetchTitle, { linkId: link.id, url: link.url }, TITLE_JOB_OPTIONS),
+        "enqueue fetch-title",
       );
     }
   },
