@@ -4,6 +4,7 @@
  * client address the nodes can trust because the gateway replaces whatever the client sent.
  * Nodes are not listed: they check in through the runtime API (`add server`).
  */
+import { CLIENT_ADDRESS_RULES } from "../client-address.ts";
 
 /** The backend every node registers with. */
 export const BACKEND = "nimbus";
@@ -60,13 +61,8 @@ defaults
 
 frontend web
   bind ${config.bind}
-  # The client's address is the gateway's to say: drop what the client sent, then set it.
-  http-request del-header X-Forwarded-For
-  http-request del-header Forwarded
-  http-request del-header X-Real-IP
-  option forwardfor
-  http-request set-header Forwarded for=%[src] if { src -m ip 0.0.0.0/0 }
-  http-request set-header Forwarded "for=\\"[%[src]]\\"" if !{ src -m ip 0.0.0.0/0 }
+  # The client's address is the gateway's to say: what the client sent is replaced.
+${CLIENT_ADDRESS_RULES.map((rule) => `  ${rule}`).join("\n")}
   # Only idempotent requests are retried once a node may have seen them.
   http-request disable-l7-retry unless METH_GET || { method OPTIONS }
   # The load report is for each node's supervisor, never for clients.

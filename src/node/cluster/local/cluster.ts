@@ -12,6 +12,7 @@ import { describeNode, writeNodeConfig } from "../describe-node.ts";
 import { BACKEND } from "../gateway/haproxy-config.ts";
 import { type ServerStat, serverStats } from "../gateway/runtime-api.ts";
 import { startHaproxyGateway } from "../gateway/start-haproxy.ts";
+import { leave } from "../node/check-in.ts";
 import type { NodeSpec } from "../node/spec.ts";
 import type { NodeDescription } from "../node-config.ts";
 import { workerdBinary } from "../workerd-binary.ts";

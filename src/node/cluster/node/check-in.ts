@@ -18,8 +18,10 @@ export async function checkIn(gateway: AdminAddress, node: NodeAddress): Promise
   const server = `${BACKEND}/${node.name}`;
   const agentAddr = node.agentHost === node.host ? undefined : node.agentHost;
   // Ask first: an `add server` the gateway refuses is logged there as an alert.
-  const weight = await adminCommand(gateway, `get weight ${server}`);
-  if (/^\d+ \(initial \d+\)/.test(weight)) return false;
+  const known = (await serverStats(gateway, BACKEND)).find((s) => s.server === node.name);
+  if (known?.address === `${node.host}:${node.port}`) return false;
+  // Same name, another address: a node that died and came back elsewhere. The old entry goes.
+  if (known) await leave(gateway, node.name);
   const added = await adminCommand(
     gateway,
     `add server ${server} ${node.host}:${node.port} ${serverOptions(node.agentPort, agentAddr)}`,

@@ -14,8 +14,8 @@ export interface LoadSignals {
 
 /** Delay a healthy, idle node shows (loopback round trip + routing): not counted against it. */
 const BASELINE_MS = 5;
-/** Each this many ms of extra delay halves the weight again (100 → 50 → 33 …). */
-const DELAY_STEP_MS = 20;
+/** Each this many ms of extra delay takes the weight down a step (100 → 50 → 33 …). */
+const DELAY_STEP_MS = 10;
 /** Each this many requests in flight does the same. */
 const IN_FLIGHT_STEP = 16;
 
