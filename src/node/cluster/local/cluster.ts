@@ -231,9 +231,11 @@ export async function stopNode(
     throw new Error(
       `no node ${name} in this cluster (nodes: ${state.nodes.map((n) => n.name).join(", ") || "none"})`,
     );
-  await progress.step(`Draining and removing ${name}`, () =>
-    stopGroup(node.pid, "SIGTERM", 40_000),
-  );
+  await progress.step(`Draining and removing ${name}`, async () => {
+    await stopGroup(node.pid, "SIGTERM", 40_000);
+    // A node that was already dead never left: take it out of every gateway here.
+    await Promise.all(state.gateways.map((g) => leave(g.admin, name).catch(() => undefined)));
+  });
   state.nodes = state.nodes.filter((n) => n !== node);
   writeState(state);
 }
