@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import type { Miniflare } from "miniflare";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { type MirroredCluster, startMirroredCluster } from "../../src/node/dqlite/cluster.ts";
 import type { MirroredNode } from "../../src/node/dqlite/node.ts";
 import { migrate, openLibsql } from "../../src/node/migrate/index.ts";
@@ -147,4 +147,39 @@ it("the old leader, back, catches up", async () => {
   const content = await convergedChecksum(alive());
   expect(alive()).toHaveLength(3);
   expect(content.integrity).toEqual(["ok"]);
+});
+
+it("DATABASE_URL listing every endpoint: the app's own endpoint dies with its leader, requests move to the next", async () => {
+  const c = cluster as MirroredCluster;
+  const leading = await c.leader();
+  const dying = c.nodes[leading] as MirroredNode;
+  const urls = [dying, ...c.nodes.filter((node) => node !== dying)].map((node) => node.url);
+  const listed = startWorker({
+    scriptPath: await bundleWorker(join(temp.dir, "listed")),
+    persistTo: join(temp.dir, "state-listed"),
+    vars: { DATABASE_URL: urls.join(",") },
+  });
+  // The requests in flight on the dead endpoint fail and the app logs each: keep the output short.
+  const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  try {
+    const previous = mf;
+    mf = listed;
+    const { stream, clock } = createStream("listed");
+    await stream.untilMore(30);
+    const killedAt = Date.now();
+    await dying.stop("SIGKILL");
+    await stream.untilMore(40, 45_000);
+    const { acknowledged, failed } = await stream.stop();
+    mf = previous;
+    console.log(
+      `mirrored: the app's first endpoint died with the leader — stall ${clock.longestGapSince(killedAt)} ms, ${failed.length} requests failed (in flight on the dead endpoint)`,
+    );
+    app = c.nodes.find((node) => node !== dying) as MirroredNode;
+    const stored = new Set(await storedTags("listed"));
+    expect(acknowledged.filter((tag) => !stored.has(tag))).toEqual([]);
+    await convergedChecksum(alive());
+  } finally {
+    logged.mockRestore();
+    await listed.dispose().catch(() => undefined);
+  }
 });

@@ -44,7 +44,8 @@ export interface PageOptions {
   cores: { server?: number | undefined; load?: number | undefined };
 }
 
-async function hostUrl(
+/** Starts host.ts for `spec` (one workerd process); resolves with its URL. */
+export async function hostUrl(
   spec: HostSpec,
   maxSeconds: number,
   core: number | undefined,

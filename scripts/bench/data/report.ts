@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { LagResult, LatencyResult, MixedResult } from "./libsql.ts";
+import type { FailoverResult, WorkerdLatencyRow } from "./mirrored.ts";
 import type { PageRun } from "./page.ts";
 import type { Latency } from "./stats.ts";
 
@@ -17,6 +18,8 @@ export interface Results {
   replica_lag: LagResult;
   mixed: MixedResult[];
   page: PageRun[];
+  workerd_latency: WorkerdLatencyRow[];
+  failover: FailoverResult;
 }
 
 const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
@@ -124,6 +127,36 @@ export function writeReport(base: string, results: Results): void {
     `For scale (from the issue, same machine class): Fastify + better-sqlite3 ≈ 13k req/s, raw workerd + Durable Object SQLite ≈ 3.5k req/s.`,
     "",
     `**Default for self-hosting:** ${pick(results.page)}`,
+    "",
+    "## Request latency through workerd: single server, replica path, mirrored database",
+    "",
+    "One request at a time to the link board in one workerd process: a page read (GET /links, JSON, 20 rows) and a create (POST /links). ms.",
+    "",
+    row(["path", "read p50", "read p99", "write p50", "write p99", "reads / writes", "errors"]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...results.workerd_latency.map((w) =>
+      row([
+        w.describe,
+        w.read.p50_ms,
+        w.read.p99_ms,
+        w.write.p50_ms,
+        w.write.p99_ms,
+        `${w.read.count} / ${w.write.count}`,
+        w.errors,
+      ]),
+    ),
+    "",
+    "## Mirrored failover: the leader's node killed -9 under creates",
+    "",
+    "4 clients create through workerd (the app on a follower's endpoint); the leader's dqlite member and its endpoint are SIGKILLed; the stall is the longest pause between acknowledged creates after the kill. The node is restarted (it catches up) before the next round.",
+    "",
+    row(["round", "stall ms", "acknowledged", "failed", "acknowledged but missing"]),
+    row(["---:", "---:", "---:", "---:", "---:"]),
+    ...results.failover.rounds.map((r, i) =>
+      row([i + 1, r.stall_ms, r.acknowledged, r.failed, r.lost]),
+    ),
+    "",
+    `Stall: p50 ${results.failover.stall.p50_ms} ms, max ${results.failover.stall.max_ms} ms over ${results.failover.rounds.length} rounds.`,
     "",
   ].join("\n");
   writeFileSync(`${base}.md`, md);

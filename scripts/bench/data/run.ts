@@ -14,6 +14,7 @@ import { startReplicaFeed } from "../../../src/node/libsql-server/replica-feed.t
 import { bundle } from "../../lib/bundle-worker.ts";
 import { stopAllOnExit } from "../lib/processes.ts";
 import { latencies, mixed, replicaLag } from "./libsql.ts";
+import { mirroredFailover, startBenchCluster, workerdLatencies } from "./mirrored.ts";
 import { pageScenario } from "./page.ts";
 import { writeReport } from "./report.ts";
 import { migrateAndSeed, startServer } from "./servers.ts";
@@ -92,6 +93,61 @@ try {
       }),
     );
   }
+  step("starting a 3-node mirrored database (dqlite: Raft, majority acknowledgement)");
+  const cluster = await startBenchCluster(join(work, "mirrored"), migrations, 1000);
+  let workerd: Awaited<ReturnType<typeof workerdLatencies>>;
+  let failover: Awaited<ReturnType<typeof mirroredFailover>>;
+  try {
+    const leading = await cluster.leader();
+    const leaderUrl = cluster.nodes[leading]?.url ?? "";
+    const followerUrl = cluster.nodes[(leading + 1) % cluster.nodes.length]?.url ?? "";
+    const context = {
+      bundle: bundles.entry,
+      workDir: pageWork,
+      migrationsDir: migrations,
+      compatibilityDate: "2026-11-01",
+    };
+    step(
+      `request latency through workerd: ${samples} page reads and ${Math.ceil(samples / 3)} creates per path`,
+    );
+    workerd = await workerdLatencies(
+      context,
+      [
+        {
+          name: "single",
+          describe: "single libSQL server (one local file, its own process)",
+          path: "libsql",
+          databaseUrl: primary.url,
+        },
+        {
+          name: "replica",
+          describe:
+            "single server + replica: reads on the replica (position check), writes on the primary",
+          path: "libsql-replica",
+          databaseUrl: primary.url,
+          replicaUrl: replica.url,
+        },
+        {
+          name: "mirrored (follower's endpoint)",
+          describe: "mirrored, 3 dqlite nodes: the app talks to a follower's libSQL endpoint",
+          path: "libsql",
+          databaseUrl: followerUrl,
+        },
+        {
+          name: "mirrored (leader's endpoint)",
+          describe: "mirrored, 3 dqlite nodes: the app talks to the leader's libSQL endpoint",
+          path: "libsql",
+          databaseUrl: leaderUrl,
+        },
+      ],
+      samples,
+    );
+    const rounds = quick ? 1 : 3;
+    step(`mirrored failover: the leader's node killed -9 under creates, ${rounds} rounds`);
+    failover = await mirroredFailover(context, cluster, rounds);
+  } finally {
+    await cluster.stop();
+  }
   await feed.stop();
   await replica.process.stop();
   await primary.process.stop();
@@ -109,11 +165,14 @@ try {
         : "Everything on one machine over loopback. Page scenario: workerd (and Miniflare's idle Node host) pinned to core 0; wrk and the libSQL server processes on core 1, so the libSQL path's database work runs off workerd's core (as on its own machine), while D1 and the Durable Object do theirs inside workerd. The Node-side measurements are not pinned.",
       "The replica is a second libSQL server fed by the replica-feed test fixture (snapshot copies every 25 ms), not sqld replication.",
       "Nimbus reads add the position check (one extra SELECT in the same read transaction); Nimbus writes add the position bump (same transaction).",
+      "Mirrored: 3 nimbus-dqlite processes (go-dqlite 1.11, Raft over loopback, network latency setting 100 ms: election timeout 1.5 s) each with a libSQL endpoint process; a write is acknowledged once a majority of the 3 holds it. Every write also commits a marker row (exactly-once across leader changes).",
     ],
     latency,
     replica_lag: lag,
     mixed: mixedRuns,
     page: pages,
+    workerd_latency: workerd,
+    failover,
   };
   writeReport(resolve(ROOT, values.out as string), results);
   step(`wrote ${values.out}.json and .md`);

@@ -5,7 +5,10 @@ import { type LibsqlOptions, libsql } from "./libsql.ts";
 
 /** The variables and secrets that choose and configure the database. */
 export interface DatabaseEnv {
-  /** Set: libSQL at this URL is the primary. Unset: the D1 binding `DB`. */
+  /**
+   * Set: libSQL at this URL is the primary (or, comma-separated, the endpoints of a mirrored
+   * database: `nimbus db cluster up` prints them). Unset: the D1 binding `DB`.
+   */
   DATABASE_URL?: string;
   /** Secret token for the primary and the replicas (Turso, a protected sqld). */
   DATABASE_AUTH_TOKEN?: string;

@@ -11,7 +11,11 @@ export type { LibsqlNode } from "./router/cluster.ts";
 export type { RouteEvent, RouteListener, SkipReason } from "./router/events.ts";
 
 export interface LibsqlOptions {
-  /** The primary: `libsql://…` (Turso), `https://…` or `http://…` (sqld, the local server). */
+  /**
+   * The primary: `libsql://…` (Turso), `https://…` or `http://…` (sqld, the local server). For a
+   * mirrored database, several of its nodes' endpoints separated by commas: requests go to one,
+   * and move to the next once it cannot be reached.
+   */
   url: string;
   /** Token for the primary, and for replicas that don't name their own. */
   authToken?: string | undefined;

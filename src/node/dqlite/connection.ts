@@ -17,12 +17,21 @@ import { randomUUID } from "node:crypto";
 import type { Statement } from "../../nimbus/db/sql-text.ts";
 import { StmtError, TransactionLostError } from "../libsql-server/errors.ts";
 import type { ProtoValue } from "../libsql-server/protocol.ts";
-import type { DqliteApi, DqliteFailure, DqliteResult, DqliteStatement } from "./api.ts";
+import {
+  type DqliteApi,
+  type DqliteExecResponse,
+  type DqliteFailure,
+  type DqliteResult,
+  type DqliteStatement,
+  DqliteUnreachableError,
+} from "./api.ts";
 import { planReturning } from "./returning.ts";
 
 export const COMMITS_TABLE = "_nimbus_commits";
 export const CREATE_COMMITS_TABLE = `CREATE TABLE IF NOT EXISTS ${COMMITS_TABLE} (id TEXT PRIMARY KEY, at INTEGER NOT NULL)`;
 const MARK = `INSERT INTO ${COMMITS_TABLE} (id, at) VALUES (?, ?)`;
+/** How long a statement waits for the local member's socket to answer again (a restart). */
+const LOCAL_GRACE_MS = 3_000;
 const PARSE_ERROR = /syntax error|unrecognized token|incomplete input|unterminated/i;
 
 export type ConnectionOptions = {
@@ -158,7 +167,7 @@ export class DqliteConnection {
     while (pending.length > 0) {
       const session = this.#session ?? (await this.#open(this.#deadline()).catch(() => null));
       if (session === null) return;
-      const response = await this.#options.api.exec(session, pending);
+      const response = await this.#exec(session, pending);
       if (!response.error) return;
       if (lost(response.error)) {
         this.#session = null;
@@ -189,17 +198,35 @@ export class DqliteConnection {
 
   async #open(deadline: number): Promise<string> {
     let wait = 25;
+    // The local member itself not answering is no election: give up soon (it may be restarting).
+    let localDeadline = Number.POSITIVE_INFINITY;
     for (;;) {
       try {
         this.#session = await this.#options.api.openSession();
         return this.#session;
       } catch (err) {
-        if (Date.now() + wait > deadline) {
+        if (err instanceof DqliteUnreachableError) {
+          localDeadline = Math.min(localDeadline, Date.now() + LOCAL_GRACE_MS);
+        }
+        if (Date.now() + wait > Math.min(deadline, localDeadline)) {
           throw unavailable(err instanceof Error ? err.message : String(err));
         }
         await sleep(wait);
         wait = Math.min(wait * 2, 500);
       }
+    }
+  }
+
+  /**
+   * Runs statements in a session. The local member not answering mid-request counts as a lost
+   * session whose last statement's outcome is unknown (it may have been a COMMIT).
+   */
+  async #exec(session: string, statements: DqliteStatement[]): Promise<DqliteExecResponse> {
+    try {
+      return await this.#options.api.exec(session, statements);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { results: [], error: { code: "UNAVAILABLE", message, index: statements.length - 1 } };
     }
   }
 
@@ -236,7 +263,7 @@ export class DqliteConnection {
     const deadline = Date.now() + this.#options.busyTimeoutMs;
     let wait = 1;
     for (;;) {
-      const response = await this.#options.api.exec(session, statements);
+      const response = await this.#exec(session, statements);
       if (response.error?.code !== "SQLITE_BUSY" || Date.now() + wait > deadline) return response;
       await sleep(wait);
       wait = Math.min(wait * 2, 50);
@@ -248,7 +275,7 @@ export class DqliteConnection {
     const deadline = this.#deadline();
     for (;;) {
       const session = this.#session ?? (await this.#open(deadline));
-      const response = await this.#options.api.exec(session, [statement]);
+      const response = await this.#exec(session, [statement]);
       if (!response.error) return response.results[0] as DqliteResult;
       if (!lost(response.error)) throw stmtError(response.error);
       this.#session = null;
@@ -325,7 +352,7 @@ export class DqliteConnection {
       ];
       const commitIndex = batch.length - 1;
       const session = this.#session ?? (await this.#open(deadline));
-      const response = await this.#options.api.exec(session, batch);
+      const response = await this.#exec(session, batch);
       const body = (results: DqliteResult[]) => results.slice(own ? 1 : 0);
       if (!response.error) return body(response.results);
       if (own && response.error.code === "SQLITE_BUSY" && Date.now() + wait < busyUntil) {
@@ -354,7 +381,7 @@ export class DqliteConnection {
   }
 
   async #rollbackQuietly(session: string): Promise<void> {
-    await this.#options.api.exec(session, [{ sql: "ROLLBACK" }]).catch(() => undefined);
+    await this.#exec(session, [{ sql: "ROLLBACK" }]).catch(() => undefined);
   }
 
   /** Whether the commit that wrote `marker` happened, asked of the leader under its write lock. */
@@ -367,7 +394,7 @@ export class DqliteConnection {
         );
       }
       const session = this.#session ?? (await this.#open(deadline));
-      const response = await this.#options.api.exec(session, [
+      const response = await this.#exec(session, [
         { sql: "BEGIN IMMEDIATE" },
         {
           sql: `SELECT count(*) FROM ${COMMITS_TABLE} WHERE id = ?`,

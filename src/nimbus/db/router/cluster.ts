@@ -37,19 +37,45 @@ export class Cluster {
   readonly replicas: readonly Replica[];
   readonly #options: ClusterOptions;
   readonly #replicaFetch: (request: Request) => Promise<Response>;
+  /** The primary's addresses: one, or several endpoints of a mirrored database (comma-separated). */
+  readonly #primaryUrls: string[];
+  #primaryIndex = 0;
   #next = 0;
   #prepared = false;
 
   constructor(options: ClusterOptions) {
     this.#options = options;
     this.primary = options.primary;
+    this.#primaryUrls = options.primary.url.split(/[\s,]+/).filter(Boolean);
     this.replicas = options.replicas.map((node) => ({ url: node.url, node, downUntil: 0 }));
     this.#replicaFetch = withTimeout(options.replicaTimeoutMs);
   }
 
-  /** A client of the primary, for one request. */
+  /**
+   * A client of the primary, for one request. With several primary endpoints (each one can
+   * serve every query, as a mirrored database's nodes do), one that could not be reached is
+   * left for the next: the failed request still fails — a write in flight may have committed,
+   * so it is never sent twice — and the following requests go to the next endpoint.
+   */
   primaryClient(): Client {
-    return createClient({ ...this.primary, concurrency: this.#options.concurrency });
+    if (this.#primaryUrls.length < 2) {
+      return createClient({ ...this.primary, concurrency: this.#options.concurrency });
+    }
+    const index = this.#primaryIndex;
+    const url = this.#primaryUrls[index % this.#primaryUrls.length] as string;
+    return createClient({
+      ...this.primary,
+      url,
+      concurrency: this.#options.concurrency,
+      fetch: async (request: Request) => {
+        try {
+          return await fetch(request);
+        } catch (error) {
+          if (this.#primaryIndex === index) this.#primaryIndex = index + 1;
+          throw error;
+        }
+      },
+    });
   }
 
   /** A client of `replica` that gives up after the replica timeout, for one request. */
