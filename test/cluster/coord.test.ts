@@ -167,10 +167,27 @@ describe("the coordination host's interface", () => {
       { kind: "coordinator", name: "counter:votes", method: "constructor", args: [] },
       { kind: "coordinator", name: "", method: "count", args: [] },
       { kind: "coordinator", name: "counter:votes", method: "increment", args: "1" },
+      { kind: "coordinator", name: "counter:votes", method: "increment", args: [1], callId: 7 },
     ]) {
       const res = await call(body, token);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
     expect(await (await fetch(`${a}/count/votes`)).json()).toEqual({ value: 200 });
+  });
+
+  it("runs a retried write once: the same call id gets the first answer", async () => {
+    const token = cluster.hostOptions.token;
+    const body = {
+      kind: "coordinator",
+      name: "counter:retried",
+      method: "increment",
+      args: [1],
+      callId: crypto.randomUUID(),
+    };
+    const first = await (await call(body, token)).json();
+    const again = await (await call(body, token)).json();
+    expect(first).toEqual({ result: 1 });
+    expect(again).toEqual({ result: 1 });
+    expect(await count(a, "retried")).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CoordBindings } from "./bindings.ts";
+import { once } from "./calls.ts";
 import { incrementCounter, readCounter } from "./counter.ts";
 import { addDeadLetter, type DeadLetter, deadLetterStub, listDeadLetters } from "./dead-letters.ts";
 import { insertJob, type JobRecord, jobRunAt, runJob } from "./jobs.ts";
@@ -12,6 +13,7 @@ import {
 } from "./rate-limit.ts";
 import { readSession, sessionExpiresAt, writeSession } from "./session-store.ts";
 import { Store } from "./store.ts";
+import { REMOTE_METHODS } from "./transport.ts";
 
 /**
  * The Durable Object behind counters, locks, rate limits, sessions and jobs. One object
@@ -80,6 +82,17 @@ export class NimbusCoordinator extends DurableObject<CoordBindings> {
 
   deadLetters(limit: number): DeadLetter[] {
     return listDeadLetters(this.#store, limit);
+  }
+
+  /**
+   * A write that came over the network (a cluster's coordination host): run at most once per
+   * `callId`, so a node may retry it after a lost answer without counting it twice.
+   */
+  async onceCall(callId: string, method: string, args: unknown[]): Promise<unknown> {
+    const effects: Record<string, string> = REMOTE_METHODS.coordinator;
+    if (effects[method] !== "write") throw new TypeError(`not a coordinator write: ${method}`);
+    const target = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
+    return await once(this.ctx.storage, callId, () => target?.apply(this, args));
   }
 
   /** Runs a due job, drops expired sessions and rate-limit hits, and deletes an idle object. */

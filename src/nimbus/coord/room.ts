@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type CoordBindings, roomStub } from "./bindings.ts";
+import { once } from "./calls.ts";
 
 // Rooms use the WebSocket Hibernation API: the object keeps no state in memory, so it
 // can be evicted while sockets stay open, and idle subscribers cost nothing.
@@ -92,6 +93,12 @@ export class NimbusRoom extends DurableObject<CoordBindings> {
       }
     }
     return seq;
+  }
+
+  /** `publish` at most once per `callId` (a node retrying after a lost answer over the network). */
+  async onceCall(callId: string, method: string, args: unknown[]): Promise<unknown> {
+    if (method !== "publish") throw new TypeError(`not a room write: ${method}`);
+    return await once(this.ctx.storage, callId, () => this.publish(String(args[0])));
   }
 
   /** Open sockets in the room, optionally only those with `tag`. */

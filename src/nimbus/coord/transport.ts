@@ -63,10 +63,10 @@ export interface HostBinding {
   fetch(request: Request): Promise<Response>;
 }
 
-// Reads are retried while the host restarts; writes are not: "Network connection lost" does
-// not tell a request that never arrived from one whose answer was lost, and a retried
-// increment must not count twice.
-const READ_RETRY_MS = 5_000;
+// Calls are retried while the host restarts (a SIGKILLed host is back in about a second): reads
+// as they are, writes with the same call id, which the object answers from its record if the
+// first attempt did arrive ("Network connection lost" does not say whether it did).
+const RETRY_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -80,11 +80,10 @@ function unavailable(what: string, error: unknown): ServiceUnavailable {
 async function send(
   host: HostBinding,
   token: string | undefined,
-  body: { kind: RemoteKind; name: string; method: string; args: unknown[] },
-  retry: boolean,
+  body: { kind: RemoteKind; name: string; method: string; args: unknown[]; callId?: string },
 ): Promise<unknown> {
   const what = `${body.kind} "${body.name}" ${body.method}`;
-  const deadline = Date.now() + (retry ? READ_RETRY_MS : 0);
+  const deadline = Date.now() + RETRY_MS;
   for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
     let res: Response;
     try {
@@ -131,7 +130,14 @@ function remote<T>(
   const methods = REMOTE_METHODS[kind] as Record<string, "read" | "write">;
   const calls: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const [method, effect] of Object.entries(methods)) {
-    calls[method] = (...args) => send(host, token, { kind, name, method, args }, effect === "read");
+    calls[method] = (...args) =>
+      send(host, token, {
+        kind,
+        name,
+        method,
+        args,
+        ...(effect === "write" ? { callId: crypto.randomUUID() } : {}),
+      });
   }
   return calls as T;
 }

@@ -1,4 +1,5 @@
 import type { CoordBindings } from "../bindings.ts";
+import { MAX_CALL_ID } from "../calls.ts";
 import { HOST_PREFIX, REMOTE_METHODS, type RemoteKind, TOKEN_HEADER } from "../transport.ts";
 import { checkCrons, registerScheduled, type ScheduledHandler } from "./cron-clock.ts";
 
@@ -41,13 +42,13 @@ function namespace(env: HostBindings, kind: RemoteKind): DurableObjectNamespace 
 }
 
 async function call(request: Request, env: HostBindings): Promise<Response> {
-  let body: { kind?: unknown; name?: unknown; method?: unknown; args?: unknown };
+  let body: { kind?: unknown; name?: unknown; method?: unknown; args?: unknown; callId?: unknown };
   try {
     body = await request.json();
   } catch {
     return refuse(400, "the body is not JSON");
   }
-  const { kind, name, method, args } = body ?? {};
+  const { kind, name, method, args, callId } = body ?? {};
   if (kind !== "coordinator" && kind !== "room") return refuse(400, `unknown kind ${String(kind)}`);
   const methods: Record<string, string> = REMOTE_METHODS[kind];
   if (typeof method !== "string" || !Object.hasOwn(methods, method)) {
@@ -56,6 +57,12 @@ async function call(request: Request, env: HostBindings): Promise<Response> {
   if (typeof name !== "string" || name.length === 0)
     return refuse(400, "name must be a non-empty string");
   if (!Array.isArray(args)) return refuse(400, "args must be a list");
+  if (
+    callId !== undefined &&
+    (typeof callId !== "string" || !callId || callId.length > MAX_CALL_ID)
+  ) {
+    return refuse(400, `callId must be a string of 1 to ${MAX_CALL_ID} characters`);
+  }
   const ns = namespace(env, kind);
   if (!ns) return refuse(500, `the host has no Durable Object namespace for ${kind}s`);
   const stub = ns.get(ns.idFromName(name)) as unknown as Record<
@@ -63,7 +70,12 @@ async function call(request: Request, env: HostBindings): Promise<Response> {
     (...a: unknown[]) => unknown
   >;
   try {
-    return json({ result: await stub[method]?.(...args) });
+    // A write with an id runs at most once, however often a node retries it.
+    const result =
+      typeof callId === "string" && methods[method] === "write"
+        ? await stub.onceCall?.(callId, method, args)
+        : await stub[method]?.(...args);
+    return json({ result });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     return json({ error: { name: e.name, message: e.message } }, 500);
