@@ -74,6 +74,9 @@ describe("cluster export", () => {
     expect(config).toContain('address = "10.0.0.22:8081"');
     expect(config).toContain('(name = "NIMBUS_ENV", text = "production")');
     expect(config).toContain('fromEnvironment = "SESSION_SECRET"');
+    // nimbus/coord's objects are reached on the coordination host, not kept per node.
+    expect(config).toContain('external = (address = "10.0.0.31:8790"');
+    expect(config).not.toContain('durableObjectNamespace = "NimbusCoordinator"');
     expect(config).not.toContain(out); // no path of the machine that exported it
     const embeds = [...config.matchAll(/embed "([^"]+)"/g)].map((m) => m[1] as string);
     expect(embeds.length).toBeGreaterThan(0);
@@ -87,6 +90,19 @@ describe("cluster export", () => {
       agentPort: 9081,
       gateways: ["10.0.0.11:9999", "10.0.0.12:9999"],
     });
+  });
+
+  it("the coordination host owns nimbus/coord's objects and fires cron", () => {
+    const path = join(out, "db1", "etc/nimbus/links/coordination.capnp");
+    const config = readFileSync(path, "utf8");
+    expect(config).toContain('address = "10.0.0.31:8790"');
+    expect(config).toContain('durableObjectNamespace = "NimbusCoordinator"');
+    expect(config).toContain('fromEnvironment = "NIMBUS_COORD_TOKEN"');
+    for (const m of config.matchAll(/embed "([^"]+)"/g))
+      expect(existsSync(join(dirname(path), m[1] as string)), m[1]).toBe(true);
+    expect(file("db1", "etc/systemd/system/nimbus-links-coordination.service")).toContain(
+      "ExecStart=/usr/local/bin/nimbus cluster coord-host --spec /etc/nimbus/links/coordination.json",
+    );
   });
 
   it("units start each process with its secrets from secrets.env", () => {

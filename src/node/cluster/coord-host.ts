@@ -178,6 +178,8 @@ export async function runCoordHost(spec: CoordHostSpec): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const host = await superviseCoordHost({
     ...spec,
+    // An exported unit keeps the token in its environment (secrets.env), not in the spec file.
+    token: spec.token ?? process.env.NIMBUS_COORD_TOKEN,
     onOutput: say,
     onRestart: (p) => say(`coordination host restarted (pid ${p.pid}) after an unexpected exit`),
   });

@@ -7,6 +7,10 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type AppBundle, bundleApp } from "../app-bundle.ts";
+import type { CoordHostSpec } from "../coord-host.ts";
+import { bundleCoordHostEntry } from "../coord-host-bundle.ts";
+import { describeCoordHost } from "../coord-host-config.ts";
+import { withCoordHost } from "../coord-node.ts";
 import { describeNode } from "../describe-node.ts";
 import { haproxyConfig } from "../gateway/haproxy-config.ts";
 import { keepalivedConfig } from "../keepalived.ts";
@@ -121,6 +125,10 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
   }
 
   const gatewayApis = gateways.map((g) => hostPort(g.address, GATEWAY_ADMIN_PORT));
+  const [coordination] = machinesWith(plan, "coordination");
+  const coordAddress = coordination
+    ? hostPort(coordination.address, plan.coordinationPort)
+    : undefined;
   const copyBundle = (machine: PlanMachine) => {
     const target = exported(outDir, machine.name, paths.bundle);
     cpSync(scratch, target, { recursive: true });
@@ -153,6 +161,8 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
         modules: modulesOn(machine),
         ...(app.assets ? { assets: { ...app.assets, dir: paths.assets } } : {}),
       };
+      // nimbus/coord's objects live on the coordination host, one owner for every node.
+      if (coordAddress) node = withCoordHost(node, coordAddress);
       const configFile = exported(outDir, machine.name, paths.nodeConfig(n.name));
       write(
         machine,
@@ -186,6 +196,53 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
       );
     }
     write(machine, `${paths.secrets}.example`, secretsExample());
+  }
+
+  if (coordination && coordAddress) {
+    copyBundle(coordination);
+    const entry = await step("Bundling the coordination host's entry", () =>
+      bundleCoordHostEntry({
+        mainModule: app.modules[0]?.name ?? "index.js",
+        outFile: join(exported(outDir, coordination.name, paths.coordBundle), "entry.js"),
+        root: options.root,
+      }),
+    );
+    results.get(coordination.name)?.files.push(`${paths.coordBundle}/entry.js`);
+    const host = describeCoordHost(
+      { ...app, modules: modulesOn(coordination) },
+      {
+        address: coordAddress,
+        storageDir: paths.coordStorage,
+        entry,
+        env,
+        crons: app.crons ?? [],
+      },
+    );
+    const configFile = exported(outDir, coordination.name, paths.coordConfig);
+    write(
+      coordination,
+      paths.coordConfig,
+      nodeConfig(host, configFile).replaceAll(exported(outDir, coordination.name, "/"), "/"),
+    );
+    // The token comes from secrets.env (the unit's environment), never from this file.
+    const spec: CoordHostSpec = {
+      config: paths.coordConfig,
+      address: coordAddress,
+      workerd: paths.workerd,
+    };
+    write(coordination, paths.coordSpec, `${JSON.stringify(spec, null, 2)}\n`);
+    unit(
+      coordination,
+      `nimbus-${plan.app}-coordination.service`,
+      systemdUnit({
+        description: `Nimbus ${plan.app} coordination host: one owner for every Durable Object (nimbus/coord), cron`,
+        exec: [paths.nimbus, "cluster", "coord-host", "--spec", paths.coordSpec],
+        environmentFiles: [paths.secrets],
+        stateDirectory: `nimbus/${plan.app}/coordination`,
+      }),
+    );
+    if (!machinesWith(plan, "app").includes(coordination))
+      write(coordination, `${paths.secrets}.example`, secretsExample());
   }
 
   databaseUnits(plan, databases, (machine, name, text) => unit(machine, name, text), paths);

@@ -17,6 +17,7 @@ export function targetPaths(app: string) {
     nodeSpec: (node: string) => `${etc}/${node}.json`,
     nodeStorage: (node: string) => `/var/lib/nimbus/${app}/${node}`,
     coordConfig: `${etc}/coordination.capnp`,
+    coordSpec: `${etc}/coordination.json`,
     coordBundle: `${etc}/coordination`,
     coordStorage: `/var/lib/nimbus/${app}/coordination`,
     database: `/var/lib/nimbus/${app}/db`,
