@@ -2,7 +2,9 @@
  * Runs Nimbus's local libSQL server (sqld's HTTP protocol) until SIGINT/SIGTERM.
  *   node scripts/libsql-server.ts --port 8080 --file .nimbus/dev.db
  */
+import type { KeyObject } from "node:crypto";
 import { parseArgs } from "node:util";
+import { loadJwtKey } from "../src/node/libsql-server/auth.ts";
 import { type Synchronous, startLibsqlServer } from "../src/node/libsql-server/index.ts";
 
 const HELP = `Usage: node scripts/libsql-server.ts [options]
@@ -14,8 +16,12 @@ Options:
   --file <path>          database file, created if missing    (default: .nimbus/libsql.db)
   --port <n>             TCP port, 0 picks a free one          (default: 8080)
   --host <addr>          interface to listen on                (default: 127.0.0.1)
-  --auth-token <token>   require "Authorization: Bearer <token>"
+                         anything but loopback needs --auth-token or --auth-jwt-key-file
+  --auth-token <token>   accept "Authorization: Bearer <token>"
                          (or set NIMBUS_LIBSQL_AUTH_TOKEN)
+  --auth-jwt-key-file <path>
+                         accept JWTs signed by this Ed25519 public key (PEM or
+                         URL-safe base64), as sqld's --auth-jwt-key-file
   --synchronous <mode>   FULL (default, every commit on disk) or NORMAL (faster, WAL-safe)
   -h, --help             show this help
 `;
@@ -33,6 +39,7 @@ function parse() {
         port: { type: "string", default: "8080" },
         host: { type: "string", default: "127.0.0.1" },
         "auth-token": { type: "string" },
+        "auth-jwt-key-file": { type: "string" },
         synchronous: { type: "string", default: "FULL" },
         help: { type: "boolean", short: "h" },
       },
@@ -50,7 +57,16 @@ if (values.help) {
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
 
+let authJwtKey: KeyObject | undefined;
+try {
+  const keyFile = values["auth-jwt-key-file"];
+  authJwtKey = keyFile === undefined ? undefined : loadJwtKey(keyFile);
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+
 const server = await startLibsqlServer({
+  authJwtKey,
   file: values.file,
   port,
   host: values.host,
@@ -60,7 +76,7 @@ const server = await startLibsqlServer({
 
 process.stdout.write(`${server.url}\n`);
 process.stderr.write(
-  `libSQL server ready at ${server.url} (database ${server.file}, synchronous=${values.synchronous.toUpperCase()})\n`,
+  `libSQL server ready at ${server.url} (database ${server.file}, synchronous=${values.synchronous.toUpperCase()}, ${server.authenticated ? "token required" : "no auth: loopback only"})\n`,
 );
 
 let stopping = false;

@@ -1,4 +1,6 @@
+import type { KeyObject } from "node:crypto";
 import { dqliteEngine } from "../../node/dqlite/hrana.ts";
+import { loadJwtKey } from "../../node/libsql-server/auth.ts";
 import { startHranaServer, startLibsqlServer } from "../../node/libsql-server/index.ts";
 import { defineCommand } from "../command.ts";
 import { migrate, withDatabase } from "../db/engine.ts";
@@ -19,17 +21,50 @@ const SUBCOMMANDS = [
   "node",
 ] as const;
 
+/** How `db serve` authenticates clients: none (loopback only), a static token, or sqld's JWTs. */
+type ServeAuth = { authToken?: string | undefined; authJwtKey?: KeyObject | undefined };
+
+function serveAuth(flags: { "auth-token"?: string; "auth-jwt-key-file"?: string }): ServeAuth {
+  const authToken = flags["auth-token"] ?? process.env.NIMBUS_DB_AUTH_TOKEN;
+  const keyFile = flags["auth-jwt-key-file"];
+  let authJwtKey: KeyObject | undefined;
+  if (keyFile !== undefined) {
+    try {
+      authJwtKey = loadJwtKey(keyFile);
+    } catch (err) {
+      throw new UsageError(
+        `--auth-jwt-key-file ${keyFile}: ${err instanceof Error ? err.message : err}`,
+      );
+    }
+  }
+  return { authToken: authToken || undefined, authJwtKey };
+}
+
 /**
  * `db serve`: the framework's libSQL server (Node side, src/node/libsql-server) on a local file,
  * or with `dqlite` (a nimbus-dqlite node's socket) in front of the mirrored database.
  */
-async function serve(port: number, file: string, host?: string, dqlite?: string): Promise<void> {
-  const server = dqlite
-    ? await startHranaServer({ port, host, engine: await dqliteEngine({ socket: dqlite }) })
-    : await startLibsqlServer({ port, file, host });
+async function serve(
+  port: number,
+  file: string,
+  host: string | undefined,
+  dqlite: string | undefined,
+  auth: ServeAuth,
+): Promise<void> {
+  const started = dqlite
+    ? startHranaServer({ port, host, ...auth, engine: await dqliteEngine({ socket: dqlite }) })
+    : startLibsqlServer({ port, file, host, ...auth });
+  const server = await started.catch((err: unknown) => {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  });
   const storage = dqlite ? `mirrored database via ${dqlite}` : `file ${file}`;
   say(
     `libSQL server on ${server.url} (${storage}). DATABASE_URL=${server.url} points an app at it. Ctrl-C stops it.`,
+  );
+  say(
+    server.authenticated
+      ? "Clients need a token: DATABASE_AUTH_TOKEN=<token> in the app's config."
+      : "No authentication: listening on loopback only (--auth-jwt-key-file or --auth-token to serve other machines with --host).",
   );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -48,7 +83,7 @@ export const dbCommand = defineCommand({
     "seed      run src/seed.sql (the app folder's seed.sql)",
     "reset     drop every table, migrate, and seed",
     'sql       run SQL and print the rows: nimbus db sql "SELECT * FROM posts"',
-    "serve     start the local libSQL server (--port, --file)",
+    "serve     start the local libSQL server (--port, --file; --host with --auth-jwt-key-file or --auth-token)",
     "cluster   up|down|status: a mirrored database on this machine (--nodes 3): dqlite nodes",
     "          (Raft: a write is acknowledged once a majority holds it), each with a libSQL URL",
     "node      one dqlite member for a process manager: nimbus db node -- --dir D --address H:P",
@@ -84,6 +119,17 @@ export const dbCommand = defineCommand({
       placeholder: "socket",
       description: "serve: the mirrored database through this nimbus-dqlite node's socket",
     },
+    "auth-jwt-key-file": {
+      type: "string",
+      placeholder: "path",
+      description:
+        "serve: accept JWTs signed by this Ed25519 public key (PEM or URL-safe base64), as sqld",
+    },
+    "auth-token": {
+      type: "string",
+      placeholder: "token",
+      description: "serve: accept this static bearer token (or set NIMBUS_DB_AUTH_TOKEN)",
+    },
   },
   examples: [
     "npx nimbus db migrate",
@@ -107,7 +153,13 @@ export const dbCommand = defineCommand({
       const port = Number(flags.port ?? "8080");
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${flags.port} is not a port number.`);
-      return serve(port, flags.file ?? ".nimbus/dev.db", flags.host, flags.dqlite);
+      return serve(
+        port,
+        flags.file ?? ".nimbus/dev.db",
+        flags.host,
+        flags.dqlite,
+        serveAuth(flags),
+      );
     }
     const project = findProject();
     if (sub === "reset" && flags.remote)

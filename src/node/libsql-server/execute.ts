@@ -5,8 +5,10 @@
  */
 
 import { analyze, type Statement } from "../../nimbus/db/sql-text.ts";
+import type { Access } from "./auth.ts";
 import type { EngineSession } from "./engine.ts";
 import { ProtocolError, StmtError, stmtErrors, TransactionLostError } from "./errors.ts";
+import { checkAllowed, checkReadOnly } from "./guard.ts";
 import type {
   BatchCond,
   BatchResult,
@@ -25,7 +27,16 @@ export type ExecContext = {
   version: HranaVersion;
   /** Per-statement time limit handed to the engine. */
   timeLimitMs?: number | undefined;
+  /** What the request's credentials allow. */
+  access: Access;
 };
+
+/** Refuses what no client may run (guard.ts), and writes under a read-only token. */
+function authorize(ctx: ExecContext, st: Statement): Statement {
+  checkAllowed(st);
+  if (ctx.access === "read-only") checkReadOnly(st);
+  return st;
+}
 
 export function resolveSql(
   ctx: ExecContext,
@@ -118,7 +129,7 @@ async function run(
 
 /** Executes one Hrana `Stmt`; failures are StmtErrors (per request) or ProtocolErrors. */
 export async function executeStmt(ctx: ExecContext, stmt: ProtoStmt): Promise<StmtResult> {
-  const st = singleStatement(resolveSql(ctx, stmt.sql, stmt.sql_id));
+  const st = authorize(ctx, singleStatement(resolveSql(ctx, stmt.sql, stmt.sql_id)));
   return run(ctx, st, bindValues(st, stmt), stmt.want_rows ?? true);
 }
 
@@ -178,7 +189,7 @@ export async function executeBatch(ctx: ExecContext, batch: ProtoBatch): Promise
     if (step.condition) checkCond(step.condition, i, ctx.version);
     return {
       ...step,
-      statement: singleStatement(resolveSql(ctx, step.stmt.sql, step.stmt.sql_id)),
+      statement: authorize(ctx, singleStatement(resolveSql(ctx, step.stmt.sql, step.stmt.sql_id))),
     };
   });
   for (const step of steps) {
@@ -238,6 +249,7 @@ async function runSteps(
 /** Executes a script of statements without arguments, stopping at the first error. */
 export async function executeSequence(ctx: ExecContext, sql: string): Promise<void> {
   const statements = analyze(sql);
+  for (const st of statements) authorize(ctx, st);
   await checkSyntax(ctx.session, statements);
   for (const st of statements) {
     await run(ctx, st, bindValues(st, {}), false);

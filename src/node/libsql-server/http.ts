@@ -1,17 +1,25 @@
 /**
  * The node:http front of the server: sqld's routes, bearer-token auth, body limits, and the
  * mapping of every failure to an HTTP answer (never an unhandled rejection).
+ * What a web page could send blind is refused before anything runs: a request carrying an
+ * Origin (browsers add it; server-side clients never do), a body that is not JSON
+ * (text/plain and form posts need no CORS preflight), and — without auth — a Host that is not
+ * a loopback name (DNS rebinding makes a page's own name point at 127.0.0.1).
  */
-import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { type AuthOptions, authenticate, authRequired } from "./auth.ts";
 import { ProtocolError, StreamExpiredError } from "./errors.ts";
 import type { HranaHandler } from "./pipeline.ts";
 import type { HranaVersion } from "./protocol.ts";
 
 export type HttpServerOptions = {
   handler: HranaHandler;
-  /** When set, pipeline and cursor requests need `Authorization: Bearer <authToken>`. */
-  authToken?: string | undefined;
+  /** Static token and/or JWT key; none: open (loopback only). */
+  auth: AuthOptions;
+  /** Host names accepted besides loopback ones when there is no auth. */
+  allowedHosts?: readonly string[] | undefined;
+  /** Origins accepted (browser pages); default none. */
+  allowedOrigins?: readonly string[] | undefined;
   maxBodyBytes: number;
   /** Answer of GET /version. */
   version: string;
@@ -62,23 +70,50 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-/** sqld answers auth failures with 401 and a JSON `{ error }` body. */
-function authFailure(req: IncomingMessage, token: string | undefined): string | null {
-  if (token === undefined) return null;
-  const header = req.headers.authorization;
-  if (header === undefined) {
-    return "Unauthorized: `The `Authorization` HTTP header is required but was not specified`";
+/** Host names that only ever mean this machine. */
+export function isLoopbackName(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return (
+    name === "localhost" ||
+    name.endsWith(".localhost") ||
+    name === "::1" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
+}
+
+/** The name in a Host header, without the port. */
+function hostName(header: string): string {
+  if (header.startsWith("[")) return header.slice(0, header.indexOf("]") + 1);
+  const colon = header.lastIndexOf(":");
+  return colon < 0 ? header : header.slice(0, colon);
+}
+
+/** Refuses requests a web page could have made (see the module comment). */
+function checkOrigin(options: HttpServerOptions, req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && !(options.allowedOrigins ?? []).includes(origin)) {
+    throw new HttpError(403, `Requests from web pages are refused (Origin ${origin})`);
   }
-  const [scheme, value] = header.split(" ", 2);
-  if (scheme?.toLowerCase() !== "bearer" || value === undefined) {
-    return "Unauthorized: `The authentication scheme in the `Authorization` HTTP header is not supported (use Bearer)`";
+  if (authRequired(options.auth)) return;
+  const host = hostName(req.headers.host ?? "");
+  const allowed = isLoopbackName(host) || (options.allowedHosts ?? []).includes(host.toLowerCase());
+  if (!allowed) {
+    throw new HttpError(
+      403,
+      `Host ${JSON.stringify(req.headers.host ?? "")} is refused: without auth this server answers loopback names only (DNS rebinding protection)`,
+    );
   }
-  const given = Buffer.from(value);
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return "Unauthorized: `The auth token is invalid`";
+}
+
+/** Hrana bodies are JSON; anything else (text/plain, forms) is refused unread. */
+function checkJson(req: IncomingMessage): void {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new HttpError(
+      415,
+      `Content-Type must be application/json (got ${JSON.stringify(req.headers["content-type"] ?? "none")})`,
+    );
   }
-  return null;
 }
 
 const HELLO = "Hello, this is HTTP API v2 (Hrana over HTTP)";
@@ -121,16 +156,18 @@ async function route(options: HttpServerOptions, req: IncomingMessage, res: Serv
   const hrana = HRANA_ROUTES[path];
   if (hrana === undefined) throw new HttpError(404, `Not found: ${path}`);
   expectMethod("POST");
-  const denied = authFailure(req, options.authToken);
-  if (denied !== null) {
+  checkOrigin(options, req);
+  const auth = authenticate(options.auth, req.headers.authorization);
+  if (!auth.ok) {
     req.resume();
-    return sendJson(res, 401, { error: denied });
+    return sendJson(res, 401, { error: auth.message });
   }
+  checkJson(req);
   const body = await readJson(req, options.maxBodyBytes);
   if (!hrana.cursor) {
-    return sendJson(res, 200, await options.handler.pipeline(body, hrana.version));
+    return sendJson(res, 200, await options.handler.pipeline(body, hrana.version, auth.access));
   }
-  const { head, entries } = await options.handler.cursor(body, hrana.version);
+  const { head, entries } = await options.handler.cursor(body, hrana.version, auth.access);
   const lines = [head, ...entries].map((e) => `${JSON.stringify(e)}\n`).join("");
   return sendText(res, 200, lines);
 }
@@ -141,6 +178,7 @@ export function createHranaHttpServer(options: HttpServerOptions): Server {
       if (res.headersSent) {
         res.destroy();
       } else if (err instanceof HttpError) {
+        req.resume();
         sendText(res, err.status, err.message);
       } else if (err instanceof ProtocolError) {
         sendText(res, 400, err.message);

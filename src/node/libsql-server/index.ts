@@ -6,10 +6,12 @@
  * The protocol is implemented once over a StorageEngine (engine.ts): startLibsqlServer serves
  * a local libsql file; startHranaServer serves any engine (the mirrored dqlite cluster).
  */
+import type { KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { authRequired, parseJwtKey } from "./auth.ts";
 import type { Synchronous } from "./connection.ts";
 import type { StorageEngine } from "./engine.ts";
-import { createHranaHttpServer } from "./http.ts";
+import { createHranaHttpServer, isLoopbackName } from "./http.ts";
 import { LocalFileEngine } from "./local-engine.ts";
 import { HranaHandler } from "./pipeline.ts";
 import { StreamRegistry } from "./stream.ts";
@@ -24,10 +26,22 @@ export type HranaServerOptions = {
   engine: StorageEngine;
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
-  /** Interface to listen on. Default 127.0.0.1. */
+  /**
+   * Interface to listen on. Default 127.0.0.1. Without auth only a loopback address is
+   * accepted: an open database must not be reachable from other machines.
+   */
   host?: string;
-  /** Bearer token required on every Hrana request. Default: none (open). */
+  /** Static bearer token accepted on every Hrana request. */
   authToken?: string | undefined;
+  /**
+   * Ed25519 public key verifying JWT bearer tokens, as sqld's --auth-jwt-key-file: a KeyObject,
+   * or its text (PEM, or the raw 32 bytes in URL-safe base64). With authToken, either is accepted.
+   */
+  authJwtKey?: KeyObject | string | undefined;
+  /** Host names accepted besides loopback ones when there is no auth (e.g. a container name). */
+  allowedHosts?: readonly string[];
+  /** Web page origins allowed to call the server; default none (requests with Origin: 403). */
+  allowedOrigins?: readonly string[];
   /** Idle time after which a stream is dropped. Default 10 s, as sqld. */
   streamIdleTimeoutMs?: number;
   /**
@@ -50,6 +64,8 @@ export type HranaServer = {
   /** Base URL for @libsql/client, e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
+  /** True when requests need a token (static or JWT). */
+  authenticated: boolean;
   /** Stops listening, rolls back open streams' transactions and closes the engine. */
   close(): Promise<void>;
 };
@@ -87,6 +103,18 @@ const VERSION = "nimbus-libsql-server 0.2.0 (Hrana over HTTP 2/3, JSON)";
 
 /** Serves `options.engine` over sqld's protocol; resolves once listening. */
 export async function startHranaServer(options: HranaServerOptions): Promise<HranaServer> {
+  const jwtKey = options.authJwtKey;
+  const auth = {
+    token: options.authToken || undefined,
+    jwtKey: typeof jwtKey === "string" ? parseJwtKey(jwtKey) : jwtKey,
+  };
+  const host = options.host ?? "127.0.0.1";
+  if (!authRequired(auth) && !isLoopbackName(host)) {
+    throw new Error(
+      `Refusing to listen on ${host} without authentication: anyone who can reach it could read and change the database. ` +
+        "Pass an auth token or JWT key (nimbus db serve --auth-jwt-key-file F), or listen on 127.0.0.1.",
+    );
+  }
   const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 10_000;
   const streams = new StreamRegistry({
     engine: options.engine,
@@ -100,13 +128,14 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
   });
   const server = createHranaHttpServer({
     handler,
-    authToken: options.authToken || undefined,
+    auth,
+    allowedHosts: options.allowedHosts?.map((h) => h.toLowerCase()),
+    allowedOrigins: options.allowedOrigins,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
     version: `${VERSION}; ${options.engine.description}`,
     onError: options.onError ?? ((err) => console.error("libsql-server:", err)),
   });
 
-  const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolveListen, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -121,6 +150,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
   return {
     url: `http://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${port}`,
     port,
+    authenticated: authRequired(auth),
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());

@@ -4,6 +4,7 @@
  * violations close the stream and surface as ProtocolError (HTTP 400).
  */
 import type { z } from "zod";
+import type { Access } from "./auth.ts";
 import { ProtocolError, StmtError } from "./errors.ts";
 import {
   describe,
@@ -50,7 +51,11 @@ export class HranaHandler {
     this.#options = options;
   }
 
-  async pipeline(body: unknown, version: HranaVersion): Promise<PipelineRespBody> {
+  async pipeline(
+    body: unknown,
+    version: HranaVersion,
+    access: Access = "read-write",
+  ): Promise<PipelineRespBody> {
     const req = parseBody(pipelineReqBodySchema, body);
     const { streams } = this.#options;
     let stream: Stream;
@@ -69,7 +74,7 @@ export class HranaHandler {
     const results: StreamResult[] = [];
     try {
       for (const request of req.requests) {
-        results.push(await this.#handle(stream, request, version));
+        results.push(await this.#handle(stream, request, version, access));
       }
     } catch (err) {
       await streams.discard(stream);
@@ -82,6 +87,7 @@ export class HranaHandler {
   async cursor(
     body: unknown,
     version: HranaVersion,
+    access: Access = "read-write",
   ): Promise<{ head: { baton: string | null; base_url: null }; entries: CursorEntry[] }> {
     const req = parseBody(cursorReqBodySchema, body);
     const { streams } = this.#options;
@@ -97,7 +103,7 @@ export class HranaHandler {
     }
     const entries: CursorEntry[] = [];
     try {
-      const result = await executeBatch(this.#context(stream, version), req.batch);
+      const result = await executeBatch(this.#context(stream, version, access), req.batch);
       result.step_results.forEach((step, i) => {
         const error = result.step_errors[i];
         if (error) entries.push({ type: "step_error", step: i, error });
@@ -120,37 +126,43 @@ export class HranaHandler {
     return { head: { baton: streams.release(stream), base_url: null }, entries };
   }
 
-  #context(stream: Stream, version: HranaVersion): ExecContext {
+  #context(stream: Stream, version: HranaVersion, access: Access): ExecContext {
     if (stream.session === null) throw new ProtocolError("Stream for this baton was closed");
     return {
       session: stream.session,
       sqls: stream.sqls,
       version,
       timeLimitMs: this.#options.statementTimeLimitMs,
+      access,
     };
   }
 
-  async #handle(stream: Stream, req: StreamRequest, version: HranaVersion): Promise<StreamResult> {
+  async #handle(
+    stream: Stream,
+    req: StreamRequest,
+    version: HranaVersion,
+    access: Access,
+  ): Promise<StreamResult> {
     try {
       switch (req.type) {
         case "close":
           await this.#options.streams.closeSession(stream);
           return ok({ type: "close" });
         case "execute": {
-          const result = await executeStmt(this.#context(stream, version), req.stmt);
+          const result = await executeStmt(this.#context(stream, version, access), req.stmt);
           return ok({ type: "execute", result });
         }
         case "batch": {
-          const result = await executeBatch(this.#context(stream, version), req.batch);
+          const result = await executeBatch(this.#context(stream, version, access), req.batch);
           return ok({ type: "batch", result });
         }
         case "sequence": {
-          const ctx = this.#context(stream, version);
+          const ctx = this.#context(stream, version, access);
           await executeSequence(ctx, resolveSql(ctx, req.sql, req.sql_id));
           return ok({ type: "sequence" });
         }
         case "describe": {
-          const ctx = this.#context(stream, version);
+          const ctx = this.#context(stream, version, access);
           return ok({
             type: "describe",
             result: await describe(ctx, resolveSql(ctx, req.sql, req.sql_id)),
@@ -183,7 +195,7 @@ export class HranaHandler {
               "The `get_autocommit` request is only supported in protocol version hrana3 and higher",
             );
           }
-          const ctx = this.#context(stream, version);
+          const ctx = this.#context(stream, version, access);
           return ok({ type: "get_autocommit", is_autocommit: ctx.session.autocommit });
         }
       }
