@@ -48,9 +48,12 @@ async function once(
   label: string,
 ): Promise<Sample> {
   const servingPid = target.servingPid();
+  // The serving process and any it depends on per request (a database server on the same core).
+  const pids = servingPid === undefined ? [] : [servingPid, ...(target.supportPids?.() ?? [])];
+  const ticks = () => pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
   const core = plan.cores.server;
   const before = core === undefined ? undefined : coreTicks(core);
-  const ownBefore = servingPid === undefined ? 0 : cpuTicks(servingPid);
+  const ownBefore = ticks();
   const result = await runWrk({
     url: `${target.url}${scenario.path}`,
     connections: plan.connections,
@@ -60,7 +63,7 @@ async function once(
       ? { path: scenario.script, args: [`${name}-${label}-${Date.now()}`] }
       : undefined,
   });
-  const own = servingPid === undefined ? undefined : cpuTicks(servingPid) - ownBefore;
+  const own = servingPid === undefined ? undefined : ticks() - ownBefore;
   let foreign: number | null = null;
   if (core !== undefined && before && own !== undefined) {
     const after = coreTicks(core);

@@ -37,5 +37,11 @@ export async function demoSource(root: string, ref: string, workDir: string): Pr
   await runToEnd("tar", ["-xf", archive, "-C", dir], { maxSeconds: 60 });
   // The commit's own package.json and sources, the checkout's installed packages.
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  // The demo imports nimbus-web as an app does, through the package's built files.
+  await runToEnd(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.build.json")],
+    { maxSeconds: 300 },
+  );
   return { dir, ref, commit, uncommitted_changes: false };
 }

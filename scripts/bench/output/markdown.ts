@@ -73,6 +73,7 @@ export function markdown(r: Results): string {
         "raw-workerd req/s",
         "raw-workerd / fastify",
         "nimbus / raw-workerd",
+        "nimbus-libsql / raw-workerd (goal ≥ 0.5 on page)",
       ],
       r.ratios.map((x) => [
         x.scenario,
@@ -83,11 +84,12 @@ export function markdown(r: Results): string {
         fmt(x.raw_workerd_rps),
         fmt(x.raw_workerd_vs_fastify),
         fmt(x.nimbus_vs_raw_workerd),
+        fmt(x.nimbus_libsql_vs_raw_workerd),
       ]),
     ),
   );
   out.push(
-    "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine.",
+    "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine. nimbus runs on the local dev emulator (D1 in Miniflare); nimbus-libsql is the self-hosted production path (plain workerd + Nimbus's libSQL server, whose CPU is counted too).",
   );
 
   out.push("## Same work");

@@ -33,6 +33,8 @@ export interface RatioRow {
   /** How far the runtime itself is from fastify: the part of nimbus_vs_fastify no framework can win back. */
   raw_workerd_vs_fastify: number | null;
   nimbus_vs_raw_workerd: number | null;
+  /** The self-hosted production path against the runtime's in-process SQLite floor. Goal >= 0.5 on page. */
+  nimbus_libsql_vs_raw_workerd: number | null;
   goal_met: boolean | null;
 }
 
@@ -84,6 +86,7 @@ export function ratios(rows: Row[], scenarios: ScenarioName[]): RatioRow[] {
       nimbus_vs_fastify: ratio(nimbus, fastify),
       raw_workerd_vs_fastify: ratio(raw, fastify),
       nimbus_vs_raw_workerd: ratio(nimbus, raw),
+      nimbus_libsql_vs_raw_workerd: ratio(rps(scenario, "nimbus-libsql"), raw),
       goal_met: vsHonoDrizzle === null ? null : vsHonoDrizzle >= RATIO_GOAL,
     };
   });

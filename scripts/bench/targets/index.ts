@@ -1,7 +1,19 @@
 import { honoDrizzle, nimbus } from "./miniflare-d1.ts";
+import { nimbusLibsql } from "./nimbus-libsql.ts";
 import { express, fastify, honoNode } from "./node-peer.ts";
 import { rawWorkerd } from "./raw-workerd.ts";
 import type { Target } from "./target.ts";
 
-/** In table order: Nimbus, what a Workers user would write instead, the runtime's floor, Node. */
-export const TARGETS: Target[] = [nimbus, honoDrizzle, rawWorkerd, express, fastify, honoNode];
+/**
+ * In table order: Nimbus on the local dev emulator (D1 in Miniflare), what a Workers user would
+ * write instead, Nimbus on the self-hosted production path, the runtime's floor, Node.
+ */
+export const TARGETS: Target[] = [
+  nimbus,
+  honoDrizzle,
+  nimbusLibsql,
+  rawWorkerd,
+  express,
+  fastify,
+  honoNode,
+];

@@ -14,7 +14,8 @@ const READY_WITHIN_MS = 90_000;
 
 type Name = "nimbus" | "hono-drizzle";
 
-function readyUrl(host: Started): Promise<string> {
+/** The URL a host prints as its first JSON line, once migrated, seeded and listening. */
+export function readyUrl(host: Started): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";

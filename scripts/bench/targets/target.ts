@@ -2,6 +2,7 @@ import type { Started } from "../lib/processes.ts";
 
 export type TargetName =
   | "nimbus"
+  | "nimbus-libsql"
   | "hono-drizzle"
   | "raw-workerd"
   | "express"
@@ -48,6 +49,8 @@ export interface RunningTarget {
   url: string;
   /** The process that serves requests (workerd or node), for memory and CPU readings. */
   servingPid(): number | undefined;
+  /** Other processes whose CPU each request also costs (a database server on the same core). */
+  supportPids?(): number[];
   stop(): Promise<void>;
   /** Processes the bench started for this target; anything else on the server core is noise. */
   group: Started;

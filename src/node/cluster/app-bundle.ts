@@ -112,7 +112,6 @@ export async function bundleApp(
   outdir: string,
   configPath = join(root, "wrangler.toml"),
 ): Promise<AppBundle> {
-  const config = await readWranglerConfig(root, configPath);
   rmSync(outdir, { recursive: true, force: true });
   const wranglerBin = join(wranglerOf(root).replace(/wrangler-dist.*$/, ""), "bin", "wrangler.js");
   await run(
@@ -120,6 +119,16 @@ export async function bundleApp(
     [wranglerBin, "deploy", "--dry-run", "--outdir", outdir, "--config", configPath],
     root,
   );
+  return describeBundle(root, outdir, configPath);
+}
+
+/** What a node needs to serve a bundle wrangler already wrote to `outdir` from `configPath`. */
+export async function describeBundle(
+  root: string,
+  outdir: string,
+  configPath = join(root, "wrangler.toml"),
+): Promise<AppBundle> {
+  const config = await readWranglerConfig(root, configPath);
   const sqlClasses = new Set((config.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
   const warnings: string[] = [];
   const durableObjects: DurableObjectBinding[] = [];

@@ -2,7 +2,7 @@
  * Self-hosted clusters, Node side: `nimbus build` (bundle + generated workerd config per node),
  * the node supervisor (agent-check, gateway check-in and drain) and the HAProxy gateway.
  */
-export { type AppBundle, bundleApp, readWranglerConfig } from "./app-bundle.ts";
+export { type AppBundle, bundleApp, describeBundle, readWranglerConfig } from "./app-bundle.ts";
 export {
   buildPaths,
   DEFAULT_SECRETS,
