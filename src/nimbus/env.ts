@@ -10,6 +10,11 @@ export interface NimbusBindings {
   NIMBUS_ENV?: string;
   /** Secret that signs the session cookie. Required outside development. */
   SESSION_SECRET?: string;
+  /**
+   * Secret: a request carrying `Nimbus-Cache-Bypass: <this value>` is answered as if the cache
+   * were off (benchmarks, debugging). Unset: no request can bypass the cache.
+   */
+  NIMBUS_CACHE_BYPASS?: string;
 }
 
 /** Per-request values Nimbus middleware provides on `c.var`. */

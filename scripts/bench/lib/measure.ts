@@ -62,6 +62,7 @@ async function once(
     script: scenario.script
       ? { path: scenario.script, args: [`${name}-${label}-${Date.now()}`] }
       : undefined,
+    headers: scenario.headers,
   });
   const own = servingPid === undefined ? undefined : ticks() - ownBefore;
   let foreign: number | null = null;

@@ -8,6 +8,7 @@ export interface WrkOptions {
   core?: number | undefined;
   /** A Lua script and its arguments (after `--`), for requests wrk can't express by itself. */
   script?: { path: string; args: string[] } | undefined;
+  headers?: Record<string, string> | undefined;
 }
 
 export interface WrkResult {
@@ -51,6 +52,11 @@ export function parseWrk(report: string): WrkResult {
 
 /** One thread: the load generator gets one core, like the server. */
 export async function runWrk(options: WrkOptions): Promise<WrkResult> {
+  return parseWrk(await wrkReport(options));
+}
+
+/** wrk's report as text, for scripts that print their own figures in it. */
+export async function wrkReport(options: WrkOptions): Promise<string> {
   const args = [
     "-t1",
     `-c${options.connections}`,
@@ -60,11 +66,9 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     "--latency",
   ];
   if (options.script) args.push("-s", options.script.path);
+  for (const [name, value] of Object.entries(options.headers ?? {}))
+    args.push("-H", `${name}: ${value}`);
   args.push(options.url);
   if (options.script) args.push("--", ...options.script.args);
-  const report = await runToEnd("wrk", args, {
-    maxSeconds: options.durationS + 30,
-    core: options.core,
-  });
-  return parseWrk(report);
+  return runToEnd("wrk", args, { maxSeconds: options.durationS + 30, core: options.core });
 }

@@ -12,6 +12,51 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
+/** The cached scenario: the list page from Nimbus's cache against the same page uncached. */
+function cacheSection(r: Results): string {
+  const c = r.cache;
+  if (!c) return "";
+  const goal = (met: boolean | null) => (met === null ? "–" : met ? "met" : "**missed**");
+  const lines = [
+    "## Nimbus's cache (scenario `cached`)",
+    table(
+      ["figure", "value", "goal"],
+      [
+        [
+          "cached GET /links, req/s (CPU µs/req)",
+          `${fmt(c.cached_rps)} (${fmt(c.cached_cpu_us_per_req)})`,
+          "",
+        ],
+        [
+          "uncached, same request, same process and run",
+          `${fmt(c.uncached_rps)} (${fmt(c.uncached_cpu_us_per_req)})`,
+          "",
+        ],
+        [
+          "cached / uncached (by CPU/req)",
+          `${fmt(c.speedup)} (${fmt(c.speedup_by_cpu)})`,
+          `≥ 5: ${goal(c.goals.speedup_at_least_5)}`,
+        ],
+        ["fastify + better-sqlite3 uncached, req/s", fmt(c.fastify_uncached_rps), ""],
+        [
+          "cached nimbus / fastify uncached",
+          fmt(c.vs_fastify_uncached),
+          `≥ 1: ${goal(c.goals.at_least_fastify_uncached)}`,
+        ],
+        [
+          "95/5 read/write mix: req/s, hit ratio",
+          c.mix_95_5
+            ? `${fmt(c.mix_95_5.rps)}, ${pct(c.mix_95_5.hit_ratio)} of ${fmt(c.mix_95_5.reads)} reads (${fmt(c.mix_95_5.writes)} writes)`
+            : "–",
+          "",
+        ],
+      ],
+    ),
+    "Every request is a first visit (wrk keeps no cookies): the cached page still gets a new session, its signed cookie and its own CSRF token put into the shared copy. The uncached figure is scenario page on nimbus, whose requests carry the NIMBUS_CACHE_BYPASS secret. In the mix every 20th request creates a link, which invalidates the list (its tag version moves), so the next read regenerates it.",
+  ];
+  return lines.join("\n\n");
+}
+
 export function markdown(r: Results): string {
   const { header: h } = r;
   const s = h.settings;
@@ -91,6 +136,8 @@ export function markdown(r: Results): string {
   out.push(
     "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine. nimbus runs on the local dev emulator (D1 in Miniflare); nimbus-libsql is the self-hosted production path (plain workerd + Nimbus's libSQL server, whose CPU is counted too).",
   );
+
+  if (r.cache) out.push(cacheSection(r));
 
   out.push("## Same work");
   out.push(

@@ -1,4 +1,5 @@
 // The shape of bench/results/*.json, and the ratios the issue asks for.
+import type { CacheMix } from "../lib/cache-mix.ts";
 import type { ColdStart } from "../lib/cold-start.ts";
 import type { Machine } from "../lib/machine.ts";
 import type { Row } from "../lib/measure.ts";
@@ -38,6 +39,51 @@ export interface RatioRow {
   goal_met: boolean | null;
 }
 
+/** The cached scenario against the same page uncached, from one run on one runtime. */
+export interface CacheSummary {
+  /** GET /links served from Nimbus's cache (scenario cached). */
+  cached_rps: number | null;
+  cached_cpu_us_per_req: number | null;
+  /** The same request with the cache bypassed (scenario page, nimbus), same process, same run. */
+  uncached_rps: number | null;
+  uncached_cpu_us_per_req: number | null;
+  /** cached / uncached. Goal >= 5. */
+  speedup: number | null;
+  speedup_by_cpu: number | null;
+  /** Fastify + better-sqlite3 on the page scenario (uncached), same run, same core. */
+  fastify_uncached_rps: number | null;
+  /** cached nimbus / fastify uncached. Goal >= 1. */
+  vs_fastify_uncached: number | null;
+  /** The list page under 19 reads to 1 write (each write invalidates it). */
+  mix_95_5: CacheMix | null;
+  goals: { speedup_at_least_5: boolean | null; at_least_fastify_uncached: boolean | null };
+}
+
+export function cacheSummary(rows: Row[], mix: CacheMix | null): CacheSummary {
+  const find = (scenario: ScenarioName, target: TargetName) =>
+    rows.find((r) => r.scenario === scenario && r.target === target);
+  const cached = find("cached", "nimbus");
+  const uncached = find("page", "nimbus");
+  const fastify = find("page", "fastify");
+  const speedup = ratio(cached?.rps ?? null, uncached?.rps ?? null);
+  const vsFastify = ratio(cached?.rps ?? null, fastify?.rps ?? null);
+  return {
+    cached_rps: cached?.rps ?? null,
+    cached_cpu_us_per_req: cached?.cpu_us_per_req ?? null,
+    uncached_rps: uncached?.rps ?? null,
+    uncached_cpu_us_per_req: uncached?.cpu_us_per_req ?? null,
+    speedup,
+    speedup_by_cpu: ratio(uncached?.cpu_us_per_req ?? null, cached?.cpu_us_per_req ?? null),
+    fastify_uncached_rps: fastify?.rps ?? null,
+    vs_fastify_uncached: vsFastify,
+    mix_95_5: mix,
+    goals: {
+      speedup_at_least_5: speedup === null ? null : speedup >= 5,
+      at_least_fastify_uncached: vsFastify === null ? null : vsFastify >= 1,
+    },
+  };
+}
+
 export interface Results {
   header: {
     command: string;
@@ -56,6 +102,8 @@ export interface Results {
   bundles: Partial<Record<"nimbus" | "hono-drizzle", BundleSize>>;
   cold_start: Partial<Record<TargetName, ColdStart>>;
   memory_after_load_mb: Partial<Record<TargetName, number | null>>;
+  /** Present when the cached scenario ran. */
+  cache?: CacheSummary;
   warnings: string[];
 }
 

@@ -12,6 +12,8 @@ import { shareable, standInSession, storable } from "./viewer.ts";
 
 /** How the response was made: `hit`, `stale` (served while refreshing), `miss` (regenerated and stored), `private` (for this viewer alone). */
 export const STATUS_HEADER = "Nimbus-Cache";
+/** Request header that, with the `NIMBUS_CACHE_BYPASS` secret, turns the cache off for one request. */
+export const BYPASS_HEADER = "Nimbus-Cache-Bypass";
 /** Header the background refresh of a stale entry carries (with the runtime's secret). */
 export const REFRESH_HEADER = "Nimbus-Cache-Refresh";
 /** Headers of a response that belong to its request, not to the entry. */
@@ -39,7 +41,7 @@ export function cacheResponse(
   return async (c, next) => {
     const rc = c.get("cache") as RequestCache | undefined;
     if (c.req.method !== "GET") return next();
-    if (!rc?.runtime.enabled || !shareable(c)) {
+    if (!rc?.runtime.enabled || !shareable(c) || bypassed(c)) {
       await next();
       return validated(c);
     }
@@ -128,6 +130,12 @@ function replace(c: Context<NimbusEnv>, res: Response): Response {
   c.res = undefined as unknown as Response;
   c.res = res;
   return res;
+}
+
+/** True when the request carries the operator's bypass secret. */
+export function bypassed(c: Context): boolean {
+  const secret = (c.env as { NIMBUS_CACHE_BYPASS?: string } | undefined)?.NIMBUS_CACHE_BYPASS;
+  return secret !== undefined && secret !== "" && c.req.header(BYPASS_HEADER) === secret;
 }
 
 function refreshRequest(c: Context<NimbusEnv>, rule: CacheRule, secret: string): Request {

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { readToken } from "../db/consistency/token.ts";
+import { bypassed } from "./action.ts";
 import type { Entry } from "./entry.ts";
 import { clientIsAhead } from "./freshness.ts";
 import { valueKey } from "./key.ts";
@@ -42,7 +43,7 @@ export async function cached<T>(
   load: () => T | Promise<T>,
 ): Promise<T> {
   const rc = requestCache(c);
-  if (!rc) return load();
+  if (!rc || bypassed(c)) return load();
   const tags = options.tags ?? [];
   const versions = await rc.runtime.versions(c.env).read(c.env, tags);
   const full = valueKey(key, tags, versions);
