@@ -1,7 +1,8 @@
 import type { Column } from "drizzle-orm";
 import { type FieldErrors, ValidationFailed } from "../http/errors.ts";
 
-const UNIQUE = /UNIQUE constraint failed: ([\w.", ]+)/;
+// "table.column" or "table.a, table.b": what follows the list (libSQL adds " SQLite error…") is not a column.
+const UNIQUE = /UNIQUE constraint failed: ((?:[\w"]+\.)?[\w"]+(?:, (?:[\w"]+\.)?[\w"]+)*)/;
 
 function messageChain(error: unknown): string {
   const parts: string[] = [];
