@@ -9,10 +9,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { bundle } from "../../../scripts/lib/bundle-worker.ts";
-import { keepalivedConfig } from "../../../src/node/cluster/keepalived.ts";
+import { haproxyConfig } from "../../../src/node/cluster/gateway/haproxy-config.ts";
+import { haproxyHealthCheck, keepalivedConfig } from "../../../src/node/cluster/keepalived.ts";
 import { libsqlTarget, migrate } from "../../../src/node/migrate/index.ts";
 import { MIGRATIONS } from "../../unit/data/support/cluster.ts";
-import { labHaproxyConfig } from "./haproxy.ts";
 import type { LoadResult } from "./load-client.ts";
 import { Lab, type Machine, SUBNET } from "./netns.ts";
 import { writeNodeConfig } from "./node-config.ts";
@@ -20,7 +20,6 @@ import { writeNodeConfig } from "./node-config.ts";
 export type GatewayMode = "vrrp" | "active-active";
 
 const WEB_PORT = 8080;
-const HEALTH_PORT = 8405;
 const DB_PORT = 8088;
 const NODE_PORTS = [8081, 8082];
 export const VIRTUAL_ADDRESS = `${SUBNET}.100`;
@@ -166,12 +165,21 @@ export async function startGatewayLab(mode: GatewayMode): Promise<GatewayLab> {
         sessionSecret,
       });
       lab.spawn(app, WORKERD, ["serve", config], `node${i + 1}`);
-      return `${app.address}:${port}`;
+      return { name: `node${i + 1}`, address: `${app.address}:${port}`, agentPort: port + 1000 };
     });
 
     const gateways: Gateway[] = gatewayMachines.map((machine, i) => {
       const cfg = join(lab.dir, `${machine.name}-haproxy.cfg`);
-      writeFileSync(cfg, labHaproxyConfig({ port: WEB_PORT, healthPort: HEALTH_PORT, nodes }));
+      // The gateway config `cluster up` and `cluster export` write, nodes listed up front (no
+      // supervisor here answers the agent-check; HAProxy keeps the weight it has then).
+      writeFileSync(
+        cfg,
+        haproxyConfig({
+          bind: `:${WEB_PORT}`,
+          adminSocket: join(lab.dir, `${machine.name}-admin.sock`),
+          servers: nodes,
+        }),
+      );
       const haproxy = lab.spawn(machine, "haproxy", ["-db", "-f", cfg], `${machine.name}-haproxy`);
       if (mode !== "vrrp") return { machine, haproxy };
       const conf = join(lab.dir, `${machine.name}-keepalived.conf`);
@@ -186,7 +194,7 @@ export async function startGatewayLab(mode: GatewayMode): Promise<GatewayLab> {
           priority: 200 - i * 50,
           virtualRouterId: 51,
           advertInterval: 0.2,
-          healthPort: HEALTH_PORT,
+          healthCheck: haproxyHealthCheck(WEB_PORT),
         }),
       );
       const run = (name: string) => join(lab.dir, `${machine.name}-${name}.pid`);
