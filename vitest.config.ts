@@ -18,7 +18,16 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                // What `nimbus dev` puts in .dev.vars; the title job may fetch the local test server.
+                NIMBUS_ENV: "development",
+                SESSION_SECRET: "test-session-secret-not-for-production",
+                EDITOR_PASSWORD: "nimbus-editor",
+                TITLE_FETCH_ALLOW_HOSTS: "127.0.0.1",
+              },
+            },
           }),
         ],
         test: {

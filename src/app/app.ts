@@ -5,6 +5,7 @@ import { linksLive } from "./live/routes.ts";
 import { commentResource, linkResource } from "./resources/links.tsx";
 import { signIn, signInPage } from "./session.tsx";
 import { AppLayout } from "./views/layout.tsx";
+import { LIVE_LIST_SCRIPT, LIVE_LIST_SCRIPT_PATH } from "./views/live-list-script.ts";
 
 /**
  * The demo: a link board with comments and live votes, as pages and as a JSON API.
@@ -19,6 +20,12 @@ export function createDemoApp(cache?: CacheSettings) {
   return app
     .resources(linkResource, commentResource)
     .get("/live/links", linksLive)
+    .get(LIVE_LIST_SCRIPT_PATH, (c) =>
+      c.body(LIVE_LIST_SCRIPT, 200, {
+        "Content-Type": "text/javascript; charset=utf-8",
+        "Cache-Control": "public, max-age=300",
+      }),
+    )
     .get("/session/new", signInPage)
     .post("/session", signIn)
     .get("/", (c) => c.redirect("/links"))

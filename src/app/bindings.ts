@@ -7,6 +7,8 @@ export type AppBindings = CoordBindings &
     DB: D1Database;
     /** The editor's password (`[vars]` in development, `wrangler secret put` elsewhere). */
     EDITOR_PASSWORD?: string;
+    /** Private hosts the fetch-title job may fetch anyway (tests' local server); empty in production. */
+    TITLE_FETCH_ALLOW_HOSTS?: string;
   };
 
 /** The demo's Hono env: Nimbus's variables with the app's bindings. */

@@ -1,26 +1,10 @@
-import type { Session } from "nimbus-web";
-
-/** What `clientKey` reads of a request context. */
-export interface ClientContext {
-  req: { header(name: string): string | undefined };
-  var: { session: Session };
-}
+import { clientAddress } from "nimbus-web";
 
 /**
- * Who a rate limit counts: the client's IP as Cloudflare (`CF-Connecting-IP`) or the
- * self-hosted gateway (the last `X-Forwarded-For` entry, the one HAProxy appended) reports it;
- * without either, this browser's session. A cookieless client without an IP header gets a
- * new session each time, so only the IP headers make a limit binding.
+ * Who a rate limit counts: the client's IP as only a trusted party can state it (Cloudflare's
+ * edge, or a configured gateway: see NIMBUS_TRUSTED_PROXIES). When nobody trusted said, all such
+ * clients share one bucket: a client that could pick its own key could also pick a fresh one.
  */
-export function clientKey(c: ClientContext): string {
-  const ip =
-    c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
-  if (ip) return `ip:${ip}`;
-  const session = c.var.session;
-  let id = session.get<string>("client");
-  if (!id) {
-    id = crypto.randomUUID();
-    session.set("client", id);
-  }
-  return `session:${id}`;
+export function clientKey(c: Parameters<typeof clientAddress>[0]): string {
+  return `ip:${clientAddress(c) ?? "unknown"}`;
 }

@@ -33,13 +33,3 @@ export async function castVote(c: AppContext, linkId: number): Promise<number> {
 
 /** "1 vote", "3 votes" (the list page's script says it the same way). */
 export const votesLabel = (votes: number) => `${votes} ${votes === 1 ? "vote" : "votes"}`;
-
-/** A path on this site the vote form asked to return to, else `fallback`. */
-export async function returnPath(c: AppContext, fallback: string): Promise<string> {
-  const type = c.req.header("Content-Type") ?? "";
-  if (!type.includes("form")) return fallback;
-  const body = await c.var.body();
-  const back = body.kind === "form" ? body.data.back : undefined;
-  // Only local paths: "//host" and "/\host" would leave the site (an open redirect).
-  return back && /^\/(?![/\\])/.test(back) ? back : fallback;
-}

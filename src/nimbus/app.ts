@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import type { FC } from "hono/jsx";
-import { secureHeaders } from "hono/secure-headers";
 import type { Schema } from "hono/types";
 import { privateByDefault } from "./cache/privacy.ts";
 import { RequestCache } from "./cache/request.ts";
@@ -12,7 +11,7 @@ import type { DatabaseEngine } from "./db/database.ts";
 import { databaseFromEnv } from "./db/from-env.ts";
 import { lazyDatabase } from "./db/lazy.ts";
 import type { NimbusEnv } from "./env.ts";
-import { type ParsedBody, readBody } from "./http/body.ts";
+import { hasBody, type ParsedBody, readBody } from "./http/body.ts";
 import { deferFor } from "./http/defer.ts";
 import { errorResponse, notFoundResponse } from "./http/error-pages.tsx";
 import { preferredFormat, routingPathFor, strippedJsonSuffix } from "./http/negotiate.ts";
@@ -22,10 +21,14 @@ import { mountResource } from "./resource/resource.ts";
 import type { ResourcesSchema } from "./resource/schema.ts";
 import { patternRegExp } from "./resource/scope.ts";
 import type { AnyResource } from "./resource/types.ts";
+import { parseTrustedProxies } from "./security/client-address.ts";
 import { type CorsOptions, corsMiddleware } from "./security/cors.ts";
 import { csrf } from "./security/csrf.ts";
+import { type ContentSecurityPolicy, securityHeaders } from "./security/headers.ts";
+import { hostCheck } from "./security/host-check.ts";
 import { type SessionOptions, session } from "./security/session.ts";
 import { sentBearerToken } from "./security/token-auth.ts";
+import { webSocketOrigin } from "./security/websocket-origin.ts";
 import { DefaultLayout, type LayoutProps } from "./view/layout.tsx";
 import { renderPage } from "./view/render.tsx";
 
@@ -49,6 +52,23 @@ export interface AppOptions {
   csrfExempt?: (c: Context) => boolean;
   /** Reshapes every JSON error (default: RFC 9457 problem details); HTML errors keep their pages. */
   formatError?: ErrorFormatter;
+  /**
+   * This app's own origins (`https://links.example.com`), added to `NIMBUS_ORIGINS`: requests
+   * for any other Host are refused (421), which stops DNS rebinding.
+   */
+  origins?: readonly string[];
+  /**
+   * Who may state the client's address and scheme, added to `NIMBUS_TRUSTED_PROXIES`:
+   * `"cloudflare"`, or the IPs/CIDRs of the gateways in front of self-hosted nodes.
+   */
+  trustedProxies?: readonly string[];
+  /** The Content-Security-Policy (default: scripts and connections from this site only); false for none. */
+  contentSecurityPolicy?: ContentSecurityPolicy | false;
+  /**
+   * Path prefixes whose request bodies Nimbus leaves alone (webhooks, uploads): elsewhere every
+   * unsafe request's body is read and checked (415, 400, 413) before any handler runs.
+   */
+  rawBodyPaths?: readonly string[];
   /** Where session data lives (default: in the signed cookie) and for how long. */
   sessions?: SessionOptions;
   /** One JSON log line per request (default true). */
@@ -88,8 +108,8 @@ export class NimbusApp<
 }
 
 /**
- * Creates a Nimbus app: request ids and logs, security headers, CORS, sessions, CSRF protection,
- * body parsing with limits, the database, content negotiation, and error pages.
+ * Creates a Nimbus app: request ids and logs, security headers (CSP, HSTS over https), Host
+ * checks, sessions, CSRF protection, WebSocket Origin checks, body parsing with limits, the database, content negotiation, and error pages.
  *
  * @example
  * const app = createApp<AppBindings>().resources(links, comments);
@@ -110,7 +130,16 @@ export function createApp<Bindings extends object = object, Variables extends ob
   // First: a cluster node's load counts every request, and health checks skip the rest.
   base.use(nodeLoad());
   if (options.logRequests !== false) base.use(requestLog());
+  const envTrust = new Map<string, ReturnType<typeof parseTrustedProxies>>();
+  const rawBodyPaths = options.rawBodyPaths ?? [];
   base.use(async (c, next) => {
+    const fromEnv = c.env?.NIMBUS_TRUSTED_PROXIES ?? "";
+    let trust = envTrust.get(fromEnv);
+    if (!trust) {
+      trust = parseTrustedProxies([...(options.trustedProxies ?? []), fromEnv]);
+      envTrust.set(fromEnv, trust);
+    }
+    c.set("trustedProxies", trust);
     const json = strippedJsonSuffix(c.req.raw, c.req.path);
     c.set("format", json ? "json" : preferredFormat(c.req.raw));
     c.setRenderer((content, renderOptions) =>
@@ -125,8 +154,10 @@ export function createApp<Bindings extends object = object, Variables extends ob
     return next();
   });
   if (options.cors) base.use(corsMiddleware(options.cors));
-  base.use(secureHeaders());
+  base.use(securityHeaders(options.contentSecurityPolicy));
   base.use(privateByDefault());
+  base.use(hostCheck(options.origins));
+  base.use(webSocketOrigin(options.trustedOrigins ?? []));
   base.use(session(options.sessions));
   base.use(
     csrf({
@@ -135,6 +166,16 @@ export function createApp<Bindings extends object = object, Variables extends ob
       exempt: options.csrfExempt ?? sentBearerToken,
     }),
   );
+  // Every body is read and checked before any handler runs: a request refused for its body
+  // (415, 400, 413) has changed nothing.
+  base.use(async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    const raw = rawBodyPaths.some((prefix) => path.startsWith(prefix));
+    if (!raw && !["GET", "HEAD", "OPTIONS"].includes(c.req.method) && hasBody(c.req.raw)) {
+      await c.get("body")();
+    }
+    return next();
+  });
   const cache = new CacheRuntime(options.cache);
   cache.refresh = (request, c) => {
     try {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { RequestCache } from "./cache/request.ts";
 import type { NimbusDatabase } from "./db/database.ts";
 import type { ParsedBody } from "./http/body.ts";
+import type { TrustedProxies } from "./security/client-address.ts";
 import type { Session } from "./security/session.ts";
 
 /** Bindings every Nimbus app may read; the user's own bindings are added through `createApp<Bindings>()`. */
@@ -15,6 +16,10 @@ export interface NimbusBindings {
    * were off (benchmarks, debugging). Unset: no request can bypass the cache.
    */
   NIMBUS_CACHE_BYPASS?: string;
+  /** This app's origins, comma-separated (`https://links.example.com`): other Host headers get 421. */
+  NIMBUS_ORIGINS?: string;
+  /** Who may state the client's address and scheme: `cloudflare` and/or gateway IPs/CIDRs, comma-separated. */
+  NIMBUS_TRUSTED_PROXIES?: string;
 }
 
 /** Per-request values Nimbus middleware provides on `c.var`. */
@@ -34,6 +39,8 @@ export interface NimbusVariables {
    * thrown: the work it follows has already succeeded.
    */
   defer: (work: () => Promise<unknown> | unknown, what?: string) => Promise<void>;
+  /** Who may state the client's address (createApp's `trustedProxies` plus NIMBUS_TRUSTED_PROXIES). */
+  trustedProxies: TrustedProxies;
 }
 
 /**

@@ -66,6 +66,7 @@ export {
   Unauthorized,
   ValidationFailed,
 } from "./http/errors.ts";
+export { isJsonType, type MediaType, parseMediaType } from "./http/media-type.ts";
 export { type ErrorFormatter, type ProblemDetails, problem } from "./http/problem.ts";
 export { uniqueViolation, withUniqueErrors } from "./model/constraint.ts";
 export { type Model, type ModelOptions, model } from "./model/model.ts";
@@ -74,7 +75,23 @@ export { type ResourceFunction, resource, resourceWith } from "./resource/resour
 export { formatValue } from "./resource/scaffold-views.tsx";
 export type { ResourceSchema, ResourcesSchema } from "./resource/schema.ts";
 export type * from "./resource/types.ts";
+export {
+  clientAddress,
+  requestIsHttps,
+  requestOrigin,
+  type TrustedProxies,
+} from "./security/client-address.ts";
 export type { CorsOptions } from "./security/cors.ts";
+export { CSRF_HEADER } from "./security/csrf.ts";
+export { type ContentSecurityPolicy, DEFAULT_CSP } from "./security/headers.ts";
+export { returnPath, safeReturnPath } from "./security/return-path.ts";
+export {
+  assertSafeUrl,
+  isPublicAddress,
+  type SafeFetchOptions,
+  safeFetch,
+  UnsafeUrlError,
+} from "./security/safe-fetch.ts";
 export type { Flash, Session, SessionOptions } from "./security/session.ts";
 export {
   bearerToken,

@@ -1,4 +1,4 @@
-import { and, eq, openDatabase, sql } from "nimbus-web";
+import { and, eq, openDatabase, safeFetch, sql, UnsafeUrlError } from "nimbus-web";
 import { defineJob, type EnqueueOptions } from "nimbus-web/coord";
 import type { AppBindings } from "../bindings.ts";
 import { links } from "../models/link.ts";
@@ -25,7 +25,14 @@ export interface FetchTitle {
 export const fetchTitle = defineJob<FetchTitle, AppBindings>(
   "fetch-title",
   async ({ linkId, url }, env) => {
-    const title = await pageTitle(url);
+    let title: string | null;
+    try {
+      title = await pageTitle(url, allowedHosts(env));
+    } catch (error) {
+      // A URL that may not be fetched will never become fetchable: no retry, nothing stored.
+      if (error instanceof UnsafeUrlError) return;
+      throw error;
+    }
     if (!title) return;
     // The app's database outside a request (D1, or libSQL when DATABASE_URL is set): on a
     // self-hosted cluster this runs on the coordination host, which has the nodes' env.
@@ -37,11 +44,25 @@ export const fetchTitle = defineJob<FetchTitle, AppBindings>(
   },
 );
 
-/** The text of the page's <title>, or null when the page is not HTML or has none. */
-export async function pageTitle(url: string): Promise<string | null> {
-  const res = await fetch(url, {
+/** Private hosts the title fetcher may reach anyway (`TITLE_FETCH_ALLOW_HOSTS`, for tests). */
+function allowedHosts(env: AppBindings): string[] {
+  return (env.TITLE_FETCH_ALLOW_HOSTS ?? "")
+    .split(",")
+    .map((host) => host.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The text of the page's <title>, or null when the page is not HTML or has none. The URL is a
+ * user's: fetched with safeFetch (no internal addresses, every redirect checked, size and time
+ * limits); UnsafeUrlError when it may not be fetched.
+ */
+export async function pageTitle(url: string, allowHosts: string[] = []): Promise<string | null> {
+  const res = await safeFetch(url, {
     headers: { Accept: "text/html", "User-Agent": "NimbusLinks/0.1 (title fetcher)" },
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    timeoutMs: FETCH_TIMEOUT_MS,
+    maxBytes: 16 * MAX_BYTES,
+    allowHosts,
   });
   if (!res.ok) {
     await res.body?.cancel();

@@ -1,4 +1,4 @@
-import { asc, eq } from "nimbus-web";
+import { asc, eq, returnPath } from "nimbus-web";
 import { coord, resource } from "../bindings.ts";
 import { fetchTitle, TITLE_JOB_OPTIONS } from "../jobs/fetch-title.ts";
 import { announce } from "../live/links-room.ts";
@@ -6,7 +6,7 @@ import { Comment, comments } from "../models/comment.ts";
 import { Link } from "../models/link.ts";
 import { LinkList } from "../views/link-list.tsx";
 import { LinkPage } from "../views/link-page.tsx";
-import { castVote, returnPath, voteLimit, votesLabel } from "../votes.ts";
+import { castVote, voteLimit, votesLabel } from "../votes.ts";
 
 export const linkResource = resource("/links", Link, {
   sortable: ["title", "createdAt"],
@@ -45,10 +45,12 @@ export const linkResource = resource("/links", Link, {
       method: "post",
       use: [voteLimit],
       handler: async ({ c, record, paths }) => {
+        // Everything read from the request is settled before the vote is counted.
+        const back = await returnPath(c, paths.show(record.id));
         const votes = await castVote(c, record.id);
         if (c.var.format === "json") return c.json({ data: { id: record.id, votes } });
         c.var.session.flash(`Voted for “${record.title}”: ${votesLabel(votes)}.`);
-        return c.redirect(await returnPath(c, paths.show(record.id)), 303);
+        return c.redirect(back, 303);
       },
     },
   },

@@ -1,4 +1,7 @@
-// The list page's only script, inline: no build step, no framework. It subscribes to the
+/** Where the app serves the list page's script (app.ts). */
+export const LIVE_LIST_SCRIPT_PATH = "/assets/live-list.js";
+
+// The list page's only script, served as a file (the CSP allows no inline script): no build step, no framework. It subscribes to the
 // links room, applies each frame, resumes with ?since=<last seq> after a drop, and sends
 // vote forms with fetch. Every DOM write uses textContent or attributes, never HTML.
 export const LIVE_LIST_SCRIPT = `(() => {

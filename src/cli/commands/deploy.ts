@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
+import { assertProductionReady } from "../production-check.ts";
 import { say, step } from "../progress.ts";
 import { findProject, type Project, readWranglerToml } from "../project.ts";
 import { runTool } from "../tools.ts";
@@ -39,16 +40,24 @@ export function sizeReport(size: { raw: number; gzip: number }): string {
   ].join("\n");
 }
 
-function warnIfDevelopment(project: Project): void {
-  const { vars } = readWranglerToml(readFileSync(project.configPath, "utf8"));
-  if (vars.NIMBUS_ENV === "development") {
-    say(
-      'Warning: wrangler.toml sets NIMBUS_ENV = "development": the deployed app would show stack traces',
-    );
-    say(
-      "and sign sessions with the development secret. Set it to production and `wrangler secret put SESSION_SECRET`.",
-    );
-  }
+/** The names of the Worker's secrets on Cloudflare (`wrangler secret list`). */
+async function deployedSecrets(project: Project): Promise<string[]> {
+  const output = await runTool("wrangler", ["secret", "list", "--format", "json"], {
+    cwd: project.root,
+  });
+  const start = output.indexOf("[");
+  const list = JSON.parse(start === -1 ? "[]" : output.slice(start)) as { name: string }[];
+  return list.map((secret) => secret.name);
+}
+
+/**
+ * `--var` flags wrangler deploy gets: on Cloudflare's edge CF-Connecting-IP is set by Cloudflare,
+ * so it is the client address to trust, unless the config already says who to trust.
+ */
+export function deployVars(vars: Record<string, string>): string[] {
+  return vars.NIMBUS_TRUSTED_PROXIES === undefined
+    ? ["--var", "NIMBUS_TRUSTED_PROXIES:cloudflare"]
+    : [];
 }
 
 export const deployCommand = defineCommand({
@@ -77,14 +86,25 @@ export const deployCommand = defineCommand({
     if (positionals.length > 0)
       throw new UsageError(`deploy takes no arguments; got ${positionals.join(" ")}.`);
     const project = findProject();
+    const { vars } = readWranglerToml(readFileSync(project.configPath, "utf8"));
     if (!flags["dry-run"]) {
-      warnIfDevelopment(project);
-      await runTool("wrangler", ["deploy"], { cwd: project.root, inherit: true });
+      const secrets = await step("Checking the Worker's secrets (wrangler secret list)", () =>
+        deployedSecrets(project),
+      );
+      assertProductionReady(vars, secrets);
+      await runTool("wrangler", ["deploy", ...deployVars(vars)], {
+        cwd: project.root,
+        inherit: true,
+      });
       return;
     }
+    // Offline: the secrets can't be listed, but the configuration can be checked.
+    assertProductionReady(vars);
     const outdir = join(project.root, flags.outdir ?? "dist");
     await step("Bundling (wrangler deploy --dry-run)", () =>
-      runTool("wrangler", ["deploy", "--dry-run", "--outdir", outdir], { cwd: project.root }),
+      runTool("wrangler", ["deploy", "--dry-run", "--outdir", outdir, ...deployVars(vars)], {
+        cwd: project.root,
+      }),
     );
     const size = bundleSize(outdir);
     say(sizeReport(size));

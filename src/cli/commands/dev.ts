@@ -2,6 +2,7 @@ import { existsSync, watch } from "node:fs";
 import { defineCommand } from "../command.ts";
 import { migrate, withDatabase } from "../db/engine.ts";
 import { seed } from "../db/seed.ts";
+import { ensureDevVars } from "../dev-vars.ts";
 import { UsageError } from "../errors.ts";
 import { say } from "../progress.ts";
 import { findProject, type Project } from "../project.ts";
@@ -61,6 +62,9 @@ export const devCommand = defineCommand({
     if (!/^\d+$/.test(port) || Number(port) > 65535)
       throw new UsageError(`--port ${port} is not a port number.`);
     const project = findProject();
+    if (ensureDevVars(project.root)) {
+      say("Wrote .dev.vars: NIMBUS_ENV=development and a session secret of this checkout's own.");
+    }
     // Readable stack traces while developing; deploys are minified (wrangler.toml: minify = true).
     const args = ["dev", "--port", port, "--show-interactive-dev-session=false", "--minify=false"];
     if (flags.ip) args.push("--ip", flags.ip);

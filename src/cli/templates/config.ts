@@ -10,10 +10,8 @@ compatibility_flags = ["nodejs_compat"]
 # Deployed bundles are minified; \`nimbus dev\` serves them unminified for readable stack traces.
 minify = true
 
-# Development shows stack traces and signs sessions with a built-in secret. Before deploying,
-# set NIMBUS_ENV = "production" and \`npx wrangler secret put SESSION_SECRET\`.
-[vars]
-NIMBUS_ENV = "development"
+# No secrets and no development switches here: \`nimbus dev\` writes them to .dev.vars (never
+# committed, never deployed). Before deploying: \`npx wrangler secret put SESSION_SECRET\`.
 
 # Locally a SQLite file under .wrangler/. For Cloudflare, \`npx wrangler d1 create ${name}\`
 # and put the database_id it prints here.
@@ -61,7 +59,10 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+      miniflare: {
+        // Tests run as development (stack traces on error pages) with a throwaway session secret.
+        bindings: { TEST_MIGRATIONS: migrations, NIMBUS_ENV: "development", SESSION_SECRET: "test-secret" },
+      },
     }),
   ],
   test: { include: ["test/**/*.test.ts"], setupFiles: ["./test/setup.ts"] },

@@ -4,6 +4,7 @@ import { type DeadLetter, deadLetterStub } from "./dead-letters.ts";
 import { type EnqueueOptions, enqueue, type JobDefinition, type JobRef } from "./jobs.ts";
 import { type Lease, type LockOptions, LockTimeoutError, tryLock } from "./lock.ts";
 import { checkRateLimit, type RateLimitOptions, type RateLimitResult } from "./rate-limit.ts";
+import type { ConnectOptions } from "./room.ts";
 import { type Room, room } from "./room.ts";
 import { type SessionStore, sessionStore } from "./session-store.ts";
 
@@ -28,7 +29,7 @@ export interface Coordination {
   /** `room(name).publish(message)`: returns the message's sequence number. */
   publish<T>(room: string, message: T): Promise<number>;
   /** `room(name).connect(request)`: the 101 response that subscribes the socket. */
-  connect(room: string, request: Request, options?: { tags?: string[] }): Promise<Response>;
+  connect(room: string, request: Request, options?: ConnectOptions): Promise<Response>;
   /** Queues a job defined with `defineJob`; it runs after the response, retried on failure. */
   enqueue<P>(job: JobDefinition<P> | string, payload: P, options?: EnqueueOptions): Promise<JobRef>;
   /** Jobs that failed all their attempts, newest first. */

@@ -41,5 +41,5 @@ export {
   type RateLimitResult,
   rateLimited,
 } from "./rate-limit.ts";
-export { NimbusRoom, type Room, type RoomFrame } from "./room.ts";
+export { type ConnectOptions, NimbusRoom, type Room, type RoomFrame } from "./room.ts";
 export type { SessionStore } from "./session-store.ts";

@@ -1,6 +1,7 @@
 import type { Context, Env, MiddlewareHandler } from "hono";
 import { preferredFormat } from "../http/negotiate.ts";
 import { problem } from "../http/problem.ts";
+import { clientAddress } from "../security/client-address.ts";
 import { type CoordBindings, coordinatorStub, seconds } from "./bindings.ts";
 import type { Store } from "./store.ts";
 
@@ -83,8 +84,11 @@ export async function checkRateLimit(
 
 /** Options of the `rateLimited` middleware. */
 export interface RateLimitedOptions<E extends Env> extends RateLimitOptions {
-  /** Who is limited: e.g. the client IP, the user id, or the route plus either. */
-  key: (c: Context<E>) => string | Promise<string>;
+  /**
+   * Who is limited (default: the route and `clientAddress(c)`, the address only a trusted proxy
+   * can state). Key on `clientAddress(c)` or a user id, never on a header a client can write.
+   */
+  key?: (c: Context<E>) => string | Promise<string>;
 }
 
 /**
@@ -92,13 +96,15 @@ export interface RateLimitedOptions<E extends Env> extends RateLimitOptions {
  * answers the rest with 429 and Retry-After (problem details for JSON clients, text otherwise).
  * Pass your app's env type, `rateLimited<AppEnv>({...})`, to type `c.env` and `c.get` in `key`.
  *
- * @example app.post("/login", rateLimited({ key: (c) => c.req.header("cf-connecting-ip") ?? "anon", limit: 5, window: 60 }), login)
+ * @example app.post("/login", rateLimited({ limit: 5, window: 60 }), login)
  */
 export function rateLimited<E extends Env & { Bindings: CoordBindings }>(
   options: RateLimitedOptions<E>,
 ): MiddlewareHandler<E> {
   return async (c, next) => {
-    const key = await options.key(c);
+    const key = options.key
+      ? await options.key(c)
+      : `${c.req.routePath} ${clientAddress(c) ?? "unknown"}`;
     const result = await checkRateLimit(c.env, key, options);
     if (result.allowed) {
       await next();

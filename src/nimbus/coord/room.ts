@@ -8,6 +8,8 @@ import { once } from "./calls.ts";
 /** Messages kept per room for reconnecting clients, unless the `NIMBUS_ROOM_BACKLOG` var says otherwise. */
 const ROOM_BACKLOG = 1000;
 const MAX_MESSAGE_BYTES = 1 << 20;
+/** Sockets one client may hold open in one room unless `maxPerClient` says otherwise. */
+const MAX_PER_CLIENT = 16;
 
 /**
  * What a subscriber receives, one JSON text frame each:
@@ -47,8 +49,22 @@ export class NimbusRoom extends DurableObject<CoordBindings> {
       return new Response("Expected a WebSocket upgrade (Upgrade: websocket)", { status: 426 });
     }
     const url = new URL(request.url);
+    const tags = url.searchParams.getAll("tag");
+    const owner = url.searchParams.get("client");
+    if (owner !== null) {
+      // Checked and accepted with no await between: concurrent upgrades cannot both slip under.
+      const max = Number(url.searchParams.get("max") ?? MAX_PER_CLIENT);
+      const tag = `client:${owner}`;
+      if (this.ctx.getWebSockets(tag).length >= max) {
+        return new Response(`At most ${max} open connections per client in this room.`, {
+          status: 429,
+          headers: { "Retry-After": "30" },
+        });
+      }
+      tags.push(tag);
+    }
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, url.searchParams.getAll("tag"));
+    this.ctx.acceptWebSocket(server, tags);
     // Replay and registration happen without an await: no publish can slip in between.
     const since = Number(url.searchParams.get("since") ?? Number.NaN);
     const { sql } = this.ctx.storage;
@@ -129,6 +145,18 @@ export class NimbusRoom extends DurableObject<CoordBindings> {
   }
 }
 
+/** How a socket joins a room. */
+export interface ConnectOptions {
+  /** Labels for `size(tag)`, e.g. `user:42`. */
+  tags?: string[];
+  /**
+   * Who is connecting (e.g. `clientAddress(c)`): one client may hold at most `maxPerClient`
+   * sockets in the room (default 16); past that the upgrade is answered 429.
+   */
+  client?: string;
+  maxPerClient?: number;
+}
+
 /** A publish/subscribe room over WebSockets. */
 export interface Room<T = unknown> {
   /** Sends `message` (JSON-serialisable) to every subscriber; returns its sequence number. */
@@ -138,7 +166,7 @@ export interface Room<T = unknown> {
    * A reconnecting client passes its last seen sequence number as `?since=N` in the URL.
    * `tags` label the socket (e.g. `user:42`) for `size(tag)`.
    */
-  connect(request: Request, options?: { tags?: string[] }): Promise<Response>;
+  connect(request: Request, options?: ConnectOptions): Promise<Response>;
   /** How many sockets are subscribed (with `tag`, if given). */
   size(tag?: string): Promise<number>;
 }
@@ -168,6 +196,10 @@ export function room<T = unknown>(env: CoordBindings, name: string): Room<T> {
       const since = new URL(request.url).searchParams.get("since");
       if (since !== null) url.searchParams.set("since", since);
       for (const tag of options.tags ?? []) url.searchParams.append("tag", tag);
+      if (options.client !== undefined) {
+        url.searchParams.set("client", options.client);
+        url.searchParams.set("max", String(options.maxPerClient ?? MAX_PER_CLIENT));
+      }
       const res = await stub.fetch(new Request(url, { headers: request.headers }));
       // A Durable Object's response has immutable headers; middleware (security headers,
       // request ids) adds headers to every response, so hand back a mutable copy.

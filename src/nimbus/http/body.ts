@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { BadRequest, HttpError, PayloadTooLarge } from "./errors.ts";
+import { isFormType, isJsonType, parseMediaType } from "./media-type.ts";
 
 /** Field names that forms send for the framework, never for the model. */
 export const FRAMEWORK_FIELDS = new Set(["_csrf", "_method"]);
@@ -65,12 +66,18 @@ async function parseForm(bytes: Uint8Array, type: string): Promise<Record<string
   return data;
 }
 
+/** Whether the request carries a body (declared or streamed), so it must be read and checked. */
+export function hasBody(request: Request): boolean {
+  if (request.body === null) return false;
+  return request.headers.get("Content-Length")?.trim() !== "0";
+}
+
 /** Reads a JSON object or an HTML form; anything malformed is a 400 that says what to send. */
 export async function readBody(c: Context, limit: number): Promise<ParsedBody> {
   const type = c.req.header("Content-Type") ?? "";
-  const isJson = type.includes("application/json") || type.includes("+json");
-  const isForm =
-    type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data");
+  const media = parseMediaType(type);
+  const isJson = isJsonType(media);
+  const isForm = isFormType(media);
   if (!isJson && !isForm) {
     throw new HttpError(
       415,

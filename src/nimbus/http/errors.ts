@@ -4,7 +4,7 @@ export type FieldErrors = Record<string, string[]>;
 /** An error that becomes a response with its status; anything else becomes a 500. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 429 | 503,
     readonly title: string,
     message: string,
     /** Headers the response carries, such as `WWW-Authenticate` on a 401. */

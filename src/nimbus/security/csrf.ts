@@ -1,24 +1,14 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { NimbusEnv } from "../env.ts";
+import { hasBody } from "../http/body.ts";
 import { Forbidden } from "../http/errors.ts";
+import { isCrossSiteSendable, isFormType, parseMediaType } from "../http/media-type.ts";
+import { requestOrigin } from "./client-address.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function isForm(contentType: string): boolean {
-  return (
-    contentType.includes("application/x-www-form-urlencoded") ||
-    contentType.includes("multipart/form-data") ||
-    contentType.includes("text/plain")
-  );
-}
-
-function sameOrigin(origin: string, requestUrl: string): boolean {
-  try {
-    return new URL(origin).origin === new URL(requestUrl).origin;
-  } catch {
-    return false;
-  }
-}
+/** The header a page's own script sends the token in (forms send the `_csrf` field). */
+export const CSRF_HEADER = "X-CSRF-Token";
 
 /** Constant-time comparison, so the token can't be guessed byte by byte from timings. */
 function tokensMatch(a: string, b: string): boolean {
@@ -28,10 +18,36 @@ function tokensMatch(a: string, b: string): boolean {
   return diff === 0;
 }
 
+async function sentToken(c: Context<NimbusEnv>, formLike: boolean): Promise<string | undefined> {
+  const header = c.req.header(CSRF_HEADER);
+  if (header) return header;
+  if (!formLike || !hasBody(c.req.raw)) return undefined;
+  // text/plain (or garbage) can't carry a `_csrf` field; don't parse what would be a 415.
+  if (!isFormType(parseMediaType(c.req.header("Content-Type")))) return undefined;
+  const body = await c.get("body")();
+  const field = body.kind === "form" ? body.data._csrf : undefined;
+  return typeof field === "string" ? field : undefined;
+}
+
+/** Whether `origin` is this site, one of its configured origins, or a trusted one. */
+function originAllowed(c: Context<NimbusEnv>, origin: string, trusted: Set<string>): boolean {
+  if (trusted.has(origin)) return true;
+  try {
+    return new URL(origin).origin === requestOrigin(c);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Stops cross-site request forgery on every unsafe method:
- * browsers' own signals (Sec-Fetch-Site, Origin) for every request, and the session's
- * token for forms, since a form is the one thing another site can make a browser post.
+ * Stops cross-site request forgery on every unsafe method.
+ * - `Origin: null` (sandboxed frames, data: URLs) and any other site's Origin are refused;
+ *   so is `Sec-Fetch-Site` other than same-origin, unless the Origin is trusted.
+ * - A body another site can make a browser send without asking (a form, text/plain, or a
+ *   Content-Type a browser would not parse) must carry the session's token.
+ * - Any other request without a token must come from this site (Origin or Sec-Fetch-Site say so)
+ *   or from a non-browser client (neither header: browsers send Origin on every cross-origin
+ *   POST, and need a CORS preflight, which Nimbus does not grant, for JSON).
  */
 export function csrf(
   options: {
@@ -45,26 +61,37 @@ export function csrf(
     if (SAFE_METHODS.has(c.req.method)) return next();
     if (options.exempt?.(c)) return next();
     const origin = c.req.header("Origin");
-    const site = c.req.header("Sec-Fetch-Site");
-    const trustedOrigin =
-      origin !== undefined && (trusted.has(origin) || sameOrigin(origin, c.req.url));
-    if (site === "cross-site" && !trustedOrigin) {
-      throw new Forbidden("Cross-site requests are refused (Sec-Fetch-Site: cross-site).");
+    const site = c.req.header("Sec-Fetch-Site")?.toLowerCase();
+    if (origin === "null") {
+      throw new Forbidden(
+        "Requests from an opaque origin (Origin: null: a sandboxed frame, a data: URL, a file) may not change data.",
+      );
     }
-    if (origin !== undefined && origin !== "null" && !trustedOrigin) {
+    const allowedOrigin = origin !== undefined && originAllowed(c, origin, trusted);
+    if (origin !== undefined && !allowedOrigin) {
       throw new Forbidden(
         `Requests from origin ${origin} are refused; only this site may change data.`,
       );
     }
-    if (isForm(c.req.header("Content-Type") ?? "")) {
-      const body = await c.get("body")();
-      const sent = body.kind === "form" ? body.data._csrf : undefined;
-      const expected = c.get("session").get<string>("csrf");
-      if (!sent || !expected || !tokensMatch(sent, expected)) {
+    if (site !== undefined && site !== "same-origin" && !allowedOrigin) {
+      throw new Forbidden(`Requests from another site are refused (Sec-Fetch-Site: ${site}).`);
+    }
+    const contentType = c.req.header("Content-Type");
+    const formLike = contentType !== undefined && isCrossSiteSendable(contentType);
+    const sent = await sentToken(c, formLike);
+    const expected = c.get("session").get<string>("csrf");
+    if (sent !== undefined) {
+      if (!expected || !tokensMatch(sent, expected)) {
         throw new Forbidden(
-          "The form's security token is missing or stale. Reload the page and submit the form again.",
+          "The form's security token is stale. Reload the page and submit the form again.",
         );
       }
+      return next();
+    }
+    if (formLike) {
+      throw new Forbidden(
+        "The form's security token is missing or stale. Reload the page and submit the form again.",
+      );
     }
     return next();
   };

@@ -2,9 +2,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { SessionStore } from "../coord/session-store.ts";
 import type { NimbusEnv } from "../env.ts";
+import { requestIsHttps } from "./client-address.ts";
 
 const COOKIE = "nimbus_session";
-const DEV_SECRET = "nimbus-development-secret-do-not-use-in-production";
 
 export interface Flash {
   kind: "notice" | "alert";
@@ -81,10 +81,19 @@ export class Session {
   }
 }
 
+// Development without SESSION_SECRET signs with a secret made up by this process: never a
+// published constant, so a cookie forged with one is worth nothing anywhere.
+let developmentSecret: string | undefined;
+
 function sessionSecret(c: Context<NimbusEnv>): string {
   const secret = c.env?.SESSION_SECRET;
   if (secret) return secret;
-  if (c.env?.NIMBUS_ENV === "development") return DEV_SECRET;
+  if (c.env?.NIMBUS_ENV === "development") {
+    developmentSecret ??= [...crypto.getRandomValues(new Uint8Array(32))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    return developmentSecret;
+  }
   throw new Error(
     "SESSION_SECRET is not set. Set it with `wrangler secret put SESSION_SECRET` (Cloudflare) or in the node's environment; only NIMBUS_ENV=development may run without it.",
   );
@@ -108,7 +117,7 @@ async function signedCookie(c: Context<NimbusEnv>, secret: string): Promise<stri
 }
 
 function writeCookie(c: Context<NimbusEnv>, value: string, secret: string): Promise<void> {
-  const secure = new URL(c.req.url).protocol === "https:";
+  const secure = requestIsHttps(c);
   return setSignedCookie(c, COOKIE, value, secret, { ...COOKIE_OPTIONS, secure });
 }
 

@@ -6,7 +6,7 @@ import type { LayoutProps } from "./layout.tsx";
 
 export interface RenderOptions {
   title: string;
-  status?: 200 | 201 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+  status?: 200 | 201 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 429 | 500 | 503;
 }
 
 declare module "hono" {

@@ -1,5 +1,6 @@
 // Runs the demo app the way a developer does (`wrangler dev`), on a free port with its own D1 state.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -127,6 +128,13 @@ export async function startDevServer(options: { seedFile?: string } = {}): Promi
       "--persist-to",
       persistTo,
       "--show-interactive-dev-session=false",
+      // What `nimbus dev` writes to .dev.vars (a fresh checkout has none).
+      "--var",
+      "NIMBUS_ENV:development",
+      "--var",
+      "EDITOR_PASSWORD:nimbus-editor",
+      "--var",
+      `SESSION_SECRET:${randomBytes(32).toString("hex")}`,
     ],
     { cwd: ROOT, env: wranglerEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );

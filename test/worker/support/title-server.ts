@@ -28,7 +28,14 @@ const PAGES: Record<string, { status: number; type: string; body: string }> = {
 export default async function setup(project: TestProject) {
   const server = createServer((request, response) => {
     // /titled/<anything> is /titled: each test's links need URLs of their own.
-    const path = `/${new URL(request.url ?? "/", "http://x").pathname.split("/")[1]}`;
+    const url = new URL(request.url ?? "/", "http://x");
+    const path = `/${url.pathname.split("/")[1]}`;
+    // /bounce?to=URL redirects there: a public page that sends the fetcher somewhere internal.
+    if (path === "/bounce") {
+      response.writeHead(302, { location: url.searchParams.get("to") ?? "/" });
+      response.end();
+      return;
+    }
     const page = PAGES[path] ?? { status: 404, type: "text/plain", body: "no such page" };
     response.writeHead(page.status, { "content-type": page.type });
     response.end(page.body);
