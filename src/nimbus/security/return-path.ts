@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { NimbusEnv } from "../env.ts";
+import type { AnyNimbusEnv, NimbusVariables } from "../env.ts";
 import { hasBody } from "../http/body.ts";
 
 const BASE = "http://return-path.invalid";
@@ -32,14 +32,14 @@ export function safeReturnPath(value: unknown): string | null {
  * Where a form asked to go back to (its `field`, default `back`, in the form body or the query),
  * if that is a safe path on this site; otherwise `fallback`. Reads an already-checked body.
  */
-export async function returnPath(
-  c: Context<NimbusEnv>,
+export async function returnPath<E extends AnyNimbusEnv>(
+  c: Context<E>,
   fallback: string,
   field = "back",
 ): Promise<string> {
   let value: unknown = c.req.query(field);
   if (value === undefined && hasBody(c.req.raw)) {
-    const body = await c.get("body")();
+    const body = await (c.var as NimbusVariables).body();
     value = body.data[field];
   }
   return safeReturnPath(value) ?? fallback;
