@@ -74,7 +74,8 @@ export async function armCron(url: string, token?: string): Promise<number | nul
 
 /** Starts one coordination host process and resolves once it serves (and its cron clock is armed). */
 export async function startCoordHost(options: CoordHostProcessOptions): Promise<CoordHostProcess> {
-  const url = `http://${options.address}`;
+  // Checked from this machine: a wildcard listen address is reached on loopback.
+  const url = `http://${options.address.replace(/^(\*|0\.0\.0\.0|\[::\]):/, "127.0.0.1:")}`;
   const child = spawn(options.workerd, ["serve", options.config], {
     stdio: ["ignore", "pipe", "pipe"],
     env: {

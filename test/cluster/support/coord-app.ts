@@ -69,7 +69,15 @@ app.get("/register/:name", async (c) =>
   c.json((await coordination(c.env).sessions.get(`register:${c.req.param("name")}`)) ?? { n: 0 }),
 );
 
-app.get("/rooms/:name", (c) => coordination(c.env).connect(c.req.param("name"), c.req.raw));
+// The gateway's health check.
+app.get("/__nimbus/health", (c) => c.text("ok"));
+
+app.get("/rooms/:name", async (c) => {
+  const res = await coordination(c.env).connect(c.req.param("name"), c.req.raw);
+  // Which node relays this subscriber (the tests check that both do).
+  res.headers.set("x-node", c.env.NODE_NAME ?? "");
+  return res;
+});
 
 app.post("/rooms/:name", async (c) =>
   c.json({ seq: await coordination(c.env).publish(c.req.param("name"), await c.req.json()) }),
