@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { eventually } from "nimbus-web/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { api, createLink } from "./support/browser.ts";
 import { CacheBrowser, cacheStatus, demoNode, fetchFrom, mainNode } from "./support/cache-nodes.ts";
 
@@ -76,6 +76,20 @@ describe("cache: a write invalidates the cached list and the record on the next 
     const page = await reader.page(`/links/${link.id}`);
     expect(cacheStatus(page.res)).toBe("miss");
     expect(page.html).toContain("First!");
+  });
+
+  it("a job's write through openDatabase(env), outside any request, invalidates the page too", async () => {
+    const link = await createLink({
+      url: `${inject("titleServer")}/titled/${Date.now()}`,
+      description: undefined,
+    });
+    const reader = new CacheBrowser();
+    // The job runs after the create's response; until it has, the cached page has no description.
+    const described = await eventually(async () => {
+      const page = await reader.page(`/links/${link.id}`);
+      return page.html.includes("Tea &amp; Biscuits") ? page : undefined;
+    });
+    expect(cacheStatus(described.res)).toBe("miss");
   });
 
   it("on every node: the other node's next read is fresh (versions read per request), or within its bound", async () => {

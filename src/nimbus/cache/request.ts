@@ -18,46 +18,23 @@ export function tagsOfWrite(write: WriteEvent): string[] {
   return tags;
 }
 
-/** The cache as one request sees it (`c.var.cache`). */
-export class RequestCache {
+/**
+ * Turns the database handle's writes into tag bumps: at once, or for a transaction at its
+ * commit. A failed bump is logged, never thrown: the write has happened and can't be taken back,
+ * so entries of those tags live out their ttl.
+ */
+export abstract class WriteTracker {
   readonly #held: string[][] = [];
   #transactions = 0;
 
-  constructor(
-    readonly runtime: CacheRuntime,
-    readonly c: Context,
-    /** The consistency token the request's database reads and writes have reached. */
-    readonly dbToken: () => string | undefined,
-  ) {}
-
-  /** Runs `task` after the response when the runtime can, else now (tests without an ExecutionContext). */
-  readonly defer: Defer = (task) => {
-    const swallow = task.catch((error: unknown) => logFailure("cache store", error));
-    try {
-      this.c.executionCtx.waitUntil(swallow);
-    } catch {
-      // No ExecutionContext: the task runs on, unawaited; losing it only costs a later miss.
-    }
-  };
-
   /** Bumps `tags` everywhere; resolves when every node will see it within versionsMaxAgeMs. */
-  async invalidate(tags: Iterable<string>): Promise<void> {
-    await this.runtime.versions(this.c.env).bump(this.c.env, tags);
-  }
+  abstract invalidate(tags: Iterable<string>): Promise<void>;
 
   /** Called by the database handle after a write committed (or, inside a transaction, at its commit). */
   async wrote(write: WriteEvent): Promise<void> {
     const tags = tagsOfWrite(write);
-    if (this.#transactions > 0) {
-      this.#held.push(tags);
-      return;
-    }
-    try {
-      await this.invalidate(tags);
-    } catch (error) {
-      // The write has happened and can't be taken back: entries of these tags live out their ttl.
-      logFailure(`invalidate ${tags.join(", ")}`, error);
-    }
+    if (this.#transactions > 0) this.#held.push(tags);
+    else await this.#bump(tags);
   }
 
   /** A transaction began: its writes invalidate when it commits, not before. */
@@ -70,17 +47,45 @@ export class RequestCache {
     this.#transactions -= 1;
     if (this.#transactions > 0) return;
     const held = this.#held.splice(0).flat();
-    if (committed && held.length > 0) {
-      try {
-        await this.invalidate(held);
-      } catch (error) {
-        logFailure(`invalidate ${held.join(", ")}`, error);
-      }
+    if (committed && held.length > 0) await this.#bump(held);
+  }
+
+  async #bump(tags: string[]): Promise<void> {
+    try {
+      await this.invalidate(tags);
+    } catch (error) {
+      logFailure(`invalidate ${tags.join(", ")}`, error);
     }
   }
 }
 
-function logFailure(what: string, error: unknown): void {
+/** The cache as one request sees it (`c.var.cache`). */
+export class RequestCache extends WriteTracker {
+  constructor(
+    readonly runtime: CacheRuntime,
+    readonly c: Context,
+    /** The consistency token the request's database reads and writes have reached. */
+    readonly dbToken: () => string | undefined,
+  ) {
+    super();
+  }
+
+  /** Runs `task` after the response when the runtime can, else now (tests without an ExecutionContext). */
+  readonly defer: Defer = (task) => {
+    const swallow = task.catch((error: unknown) => logFailure("cache store", error));
+    try {
+      this.c.executionCtx.waitUntil(swallow);
+    } catch {
+      // No ExecutionContext: the task runs on, unawaited; losing it only costs a later miss.
+    }
+  };
+
+  async invalidate(tags: Iterable<string>): Promise<void> {
+    await this.runtime.versions(this.c.env).bump(this.c.env, tags);
+  }
+}
+
+export function logFailure(what: string, error: unknown): void {
   console.error(
     JSON.stringify({
       level: "error",

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { Entry } from "./entry.ts";
+import { registerRuntime } from "./outside.ts";
 import { CacheApiTier, KvTier, MemoryTier, type Tier } from "./tiers.ts";
 import type { CacheSettings } from "./types.ts";
 import { TagVersions } from "./versions.ts";
@@ -39,6 +40,7 @@ export class CacheRuntime {
     this.#shared = [];
     if (settings.cacheApi !== false) this.#shared.push(new CacheApiTier());
     if (settings.kv) this.#shared.push(new KvTier(settings.kv));
+    registerRuntime(this);
   }
 
   /** The tag versions, shared through nimbus/coord when the env has its binding (or the settings say so). */

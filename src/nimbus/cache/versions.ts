@@ -39,18 +39,28 @@ export class TagVersions {
     return pending ? Promise.all(out) : (out as number[]);
   }
 
-  /** Moves `tags` to new versions, here and in the shared place; resolves once every node can see it. */
-  async bump(env: unknown, tags: Iterable<string>): Promise<void> {
+  /**
+   * Moves `tags` to new versions, here and in the shared place; resolves once every node can
+   * see it. Returns the new versions.
+   */
+  async bump(env: unknown, tags: Iterable<string>): Promise<Map<string, number>> {
     const unique = [...new Set(tags)];
+    const bumped = new Map<string, number>();
     await Promise.all(
       unique.map(async (tag) => {
         const step = 1 + Math.floor(Math.random() * MAX_STEP);
         const version = this.shared
           ? await counter(env as CoordBindings, `cache:${tag}`).increment(step)
           : (this.#known.get(tag)?.version ?? 0) + step;
-        this.#remember(tag, version);
+        bumped.set(tag, this.#remember(tag, version));
       }),
     );
+    return bumped;
+  }
+
+  /** Takes in versions another bump in this isolate made (never going back). */
+  learn(versions: Map<string, number>): void {
+    for (const [tag, version] of versions) this.#remember(tag, version);
   }
 
   /** Forgets every remembered version (as a restart would); the shared place still has them. */

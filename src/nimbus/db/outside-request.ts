@@ -1,4 +1,6 @@
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
+import { outsideRequestTracker } from "../cache/outside.ts";
+import { watchWrites } from "../cache/writes.ts";
 import type { DatabaseEngine, NimbusDatabase } from "./database.ts";
 import { databaseFromEnv } from "./from-env.ts";
 
@@ -7,7 +9,8 @@ let fromEnv: DatabaseEngine | undefined;
 /**
  * The app's database outside a request: in a job, a cron task, a script inside the Worker.
  * Chosen as createApp() chooses it (libSQL when DATABASE_URL is set, else the D1 binding `DB`),
- * or through the engine you pass (the one given to createApp).
+ * or through the engine you pass (the one given to createApp). Writes through it invalidate
+ * the cache's tags (nimbus/cache) like writes through `c.var.db`.
  *
  * @example
  * defineJob("fetch-title", async (payload, env) => { await openDatabase(env).update(links)… });
@@ -20,7 +23,8 @@ export function openDatabase(env: object, engine?: DatabaseEngine): NimbusDataba
       "This database engine has no connect(env): it can't be opened outside a request.",
     );
   }
-  return chosen.connect(env);
+  // Its writes invalidate cached pages and values, as writes inside a request do.
+  return watchWrites(chosen.connect(env), outsideRequestTracker(env));
 }
 
 type Queries = readonly [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
