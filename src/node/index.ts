@@ -9,6 +9,8 @@ export {
   type MirroredClusterOptions,
   type MirroredNodeSpec,
   nodeCommands,
+  planCluster,
+  portableCommands,
   readClusterState,
   startMirroredCluster,
   stopMirroredCluster,

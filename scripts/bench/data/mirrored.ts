@@ -60,15 +60,21 @@ async function startHost(context: HostContext, path: WorkerdPath, maxSeconds: nu
 }
 
 let created = 0;
-/** POST /links (JSON); true when acknowledged (2xx). */
-async function create(url: string, tag = `bench-${process.pid}-${created++}`): Promise<boolean> {
+/** POST /links (JSON); true when acknowledged (2xx). Other answers go to `failures`. */
+async function create(
+  url: string,
+  tag = `bench-${process.pid}-${created++}`,
+  failures?: string[],
+): Promise<boolean> {
   const res = await fetch(`${url}/links`, {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
     body: JSON.stringify({ title: `Link ${tag}`, url: `https://example.com/${tag}` }),
   });
-  await res.arrayBuffer();
-  return res.status >= 200 && res.status < 300;
+  const body = await res.text();
+  const ok = res.status >= 200 && res.status < 300;
+  if (!ok && failures && failures.length < 3) failures.push(`${res.status} ${body.slice(0, 200)}`);
+  return ok;
 }
 
 async function readPage(url: string): Promise<boolean> {
@@ -128,6 +134,8 @@ export interface FailoverRound {
   failed: number;
   /** Acknowledged creates missing afterwards (must be 0). */
   lost: number;
+  /** The first failed answers (status and body). */
+  failures: string[];
 }
 
 export interface FailoverResult {
@@ -173,12 +181,16 @@ export async function mirroredFailover(
     const acked: string[] = [];
     const ackTimes: number[] = [];
     let failed = 0;
+    const failures: string[] = [];
     let next = 0;
     let running = true;
     const clients = Array.from({ length: 4 }, async () => {
       while (running) {
         const tag = `${prefix}-${next++}`;
-        const ok = await create(host.url, tag).catch(() => false);
+        const ok = await create(host.url, tag, failures).catch((err: unknown) => {
+          if (failures.length < 3) failures.push(String(err));
+          return false;
+        });
         if (ok) {
           acked.push(tag);
           ackTimes.push(Date.now());
@@ -215,6 +227,7 @@ export async function mirroredFailover(
       acknowledged: acked.length,
       failed,
       lost: acked.filter((tag) => !stored.has(tag)).length,
+      failures,
     });
     await leader.startDqlite();
     await leader.startLibsql();

@@ -165,7 +165,7 @@ try {
         : "Everything on one machine over loopback. Page scenario: workerd (and Miniflare's idle Node host) pinned to core 0; wrk and the libSQL server processes on core 1, so the libSQL path's database work runs off workerd's core (as on its own machine), while D1 and the Durable Object do theirs inside workerd. The Node-side measurements are not pinned.",
       "The replica is a second libSQL server fed by the replica-feed test fixture (snapshot copies every 25 ms), not sqld replication.",
       "Nimbus reads add the position check (one extra SELECT in the same read transaction); Nimbus writes add the position bump (same transaction).",
-      "Mirrored: 3 nimbus-dqlite processes (go-dqlite 1.11, Raft over loopback, network latency setting 100 ms: election timeout 1.5 s) each with a libSQL endpoint process; a write is acknowledged once a majority of the 3 holds it. Every write also commits a marker row (exactly-once across leader changes).",
+      "Mirrored: 3 nimbus-dqlite processes (go-dqlite 1.11, Raft over loopback, network latency setting 100 ms: election timeout 1.5 s) each with a libSQL endpoint process; a write is acknowledged once a majority of the 3 holds it. Every write also commits a marker row (exactly-once across leader changes). Its processes are not pinned; the single server and the replica are (core 1, with the replica feed copying snapshots beside them), so compare the workerd latencies with that in mind and with this machine's load average.",
     ],
     latency,
     replica_lag: lag,

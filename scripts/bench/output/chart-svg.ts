@@ -6,6 +6,7 @@ import type { TargetName } from "../targets/target.ts";
 const COLORS: Record<TargetName, string> = {
   nimbus: "#2453c7",
   "nimbus-libsql": "#163a8f",
+  "nimbus-mirrored": "#4a6fd0",
   "hono-drizzle": "#7a9ee8",
   "raw-workerd": "#9aa3b5",
   express: "#d08a2e",

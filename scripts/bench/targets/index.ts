@@ -1,5 +1,6 @@
 import { honoDrizzle, nimbus } from "./miniflare-d1.ts";
 import { nimbusLibsql } from "./nimbus-libsql.ts";
+import { nimbusMirrored } from "./nimbus-mirrored.ts";
 import { express, fastify, honoNode } from "./node-peer.ts";
 import { rawWorkerd } from "./raw-workerd.ts";
 import type { Target } from "./target.ts";
@@ -12,6 +13,7 @@ export const TARGETS: Target[] = [
   nimbus,
   honoDrizzle,
   nimbusLibsql,
+  nimbusMirrored,
   rawWorkerd,
   express,
   fastify,

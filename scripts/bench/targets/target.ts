@@ -3,6 +3,7 @@ import type { Started } from "../lib/processes.ts";
 export type TargetName =
   | "nimbus"
   | "nimbus-libsql"
+  | "nimbus-mirrored"
   | "hono-drizzle"
   | "raw-workerd"
   | "express"

@@ -11,7 +11,7 @@ import { ensureDqliteBinary } from "./build.ts";
 import { MirroredNode, type MirroredNodeSpec, type ProcessRecord, socketPathFor } from "./node.ts";
 import { isSameProcess, stopPid } from "./processes.ts";
 
-export { type MirroredNodeSpec, nodeCommands } from "./node.ts";
+export { type MirroredNodeSpec, nodeCommands, portableCommands } from "./node.ts";
 
 export type MirroredClusterOptions = {
   /** Folder for every node's data, logs and the cluster's state file. */

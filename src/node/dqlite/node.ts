@@ -28,6 +28,40 @@ export type MirroredNodeSpec = {
 
 export type ProcessRecord = { pid: number; startTime: string };
 
+/**
+ * The two command lines of a node for a machine where the app (with nimbus-web) is installed,
+ * as systemd units or `nimbus cluster export` write them: no path from this machine in them.
+ * The endpoint listens beyond loopback only with authentication (`--auth-token` or
+ * `--auth-jwt-key-file`, added by the caller); apps then send DATABASE_AUTH_TOKEN.
+ */
+export function portableCommands(spec: MirroredNodeSpec, nimbus: string[] = ["npx", "nimbus"]) {
+  const dqlite = [
+    ...nimbus,
+    "db",
+    "node",
+    "--",
+    "--dir",
+    join(spec.dir, "dqlite"),
+    "--address",
+    spec.raftAddress,
+    "--api",
+    spec.socket,
+    ...(spec.join.length > 0 ? ["--join", spec.join.join(",")] : []),
+  ];
+  const libsql = [
+    ...nimbus,
+    "db",
+    "serve",
+    "--dqlite",
+    spec.socket,
+    "--host",
+    spec.libsqlHost,
+    "--port",
+    String(spec.libsqlPort),
+  ];
+  return { dqlite, libsql };
+}
+
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built CLI (dist/): the libSQL endpoint runs as `nimbus db serve --dqlite`. */
 export const CLI_MAIN = join(PACKAGE_ROOT, "dist/cli/main.js");
