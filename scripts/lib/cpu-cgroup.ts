@@ -15,10 +15,13 @@ export function cpuCgroupsAvailable(): boolean {
 }
 
 export class CpuCgroup {
-  private constructor(
-    readonly path: string,
-    readonly percent: number,
-  ) {}
+  readonly path: string;
+  readonly percent: number;
+
+  private constructor(path: string, percent: number) {
+    this.path = path;
+    this.percent = percent;
+  }
 
   /** A new cgroup allowed `percent` % of one core (e.g. 10 → 10 ms every 100 ms). */
   static create(name: string, percent: number): CpuCgroup {
@@ -37,6 +40,14 @@ export class CpuCgroup {
   /** Moves a process (all its threads) into the cgroup. */
   add(pid: number): void {
     writeFileSync(join(this.path, "cgroup.procs"), String(pid));
+  }
+
+  /** The processes in the cgroup now. */
+  pids(): number[] {
+    return readFileSync(join(this.path, "cgroup.procs"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   }
 
   /** Periods in which the cap held the processes back (cpu.stat nr_throttled). */

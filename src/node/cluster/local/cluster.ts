@@ -3,6 +3,7 @@
  * the gateway(s) and N workerd nodes, each a background process recorded in the state file.
  * The steps are functions with seams (gateways, coordination, database) other parts plug into.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -115,6 +116,36 @@ export const startSingleDatabase: DatabaseStarter = async ({ dir, host, cli }) =
   );
   await waitForPort(host, port, 30_000, () => !isAlive(pid));
   return { role: "database (libSQL server)", pid, log, url: `http://${host}:${port}`, file };
+};
+
+/**
+ * The mirrored database (dqlite, src/node/dqlite): `nimbus db cluster up --nodes 3` in the
+ * cluster's folder; nodes get every endpoint in DATABASE_URL; `cluster down` runs its `down`.
+ */
+export const startMirroredDatabase: DatabaseStarter = async ({ dir, cli }) => {
+  const folder = join(dir, "database");
+  const [command, ...args] = cli as [string, ...string[]];
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(
+      command,
+      [...args, "db", "cluster", "up", "--nodes", "3", "--dir", folder],
+      { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`nimbus db cluster up failed: ${stdout}${stderr}`))
+          : resolve(stdout),
+    ),
+  );
+  const url = /DATABASE_URL=(\S+)/.exec(output)?.[1];
+  if (!url) throw new Error(`nimbus db cluster up printed no DATABASE_URL:\n${output}`);
+  return {
+    role: "database (mirrored, 3 dqlite nodes)",
+    pid: 0,
+    log: folder,
+    url,
+    file: folder,
+    stop: [...args, "db", "cluster", "down", "--dir", folder],
+  };
 };
 
 /** One HAProxy gateway; more, or redundancy, needs a launcher from the gateways part. */
@@ -260,13 +291,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   writeFileSync(appFile(dir), JSON.stringify({ ...app, root }, null, 2));
   const startDatabase =
     options.startDatabase ??
-    (options.db === "mirrored"
-      ? () => {
-          throw new Error(
-            "--db mirrored needs the mirrored database starter (src/node/dqlite), not in this build.",
-          );
-        }
-      : startSingleDatabase);
+    (options.db === "mirrored" ? startMirroredDatabase : startSingleDatabase);
   const database = await progress.step(`Starting the database (${options.db ?? "single"})`, () =>
     startDatabase({ dir, host, cli: options.cli }),
   );
@@ -284,7 +309,8 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   writeState(state);
   try {
     await progress.step("Applying migrations", async () => {
-      const target = await openLibsql(database.url);
+      // A mirrored database lists every endpoint; any one of them takes the migrations.
+      const target = await openLibsql(database.url.split(",")[0] as string);
       try {
         await migrate(target.target, options.migrationsDir);
       } finally {
@@ -341,6 +367,15 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
   }
 }
 
+/** Runs a process's own stop command (the CLI's node + script + `stop` args) to completion. */
+function runToEnd(record: ProcessRecord, stop: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [...stop], { timeout: 120_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`stopping ${record.role} failed: ${stdout}${stderr}`)) : resolve(),
+    ),
+  );
+}
+
 /** `cluster down`: stops exactly the processes in the state file (nodes drain first). */
 export async function clusterDown(dir: string, progress: Progress): Promise<void> {
   const state = readState(dir);
@@ -353,7 +388,10 @@ export async function clusterDown(dir: string, progress: Progress): Promise<void
   );
   for (const group of [state.services, state.gateways, [state.database]]) {
     for (const p of group)
-      await progress.step(`Stopping ${p.role}`, () => stopGroup(p.pid, "SIGTERM", 10_000));
+      await progress.step(`Stopping ${p.role}`, async () => {
+        if (p.stop) await runToEnd(p, p.stop);
+        else await stopGroup(p.pid, "SIGTERM", 10_000);
+      });
   }
   rmSync(statePath(dir), { force: true });
 }
@@ -406,6 +444,7 @@ export async function restartDatabase(
   cli: readonly string[],
 ): Promise<number> {
   const { database } = state;
+  if (database.stop) throw new Error("restartDatabase restarts the single libSQL server only");
   await stopGroup(database.pid, "SIGKILL", 0);
   const url = new URL(database.url);
   const [command, ...args] = cli as [string, ...string[]];

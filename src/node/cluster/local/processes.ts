@@ -25,6 +25,8 @@ export function startDetached(
 }
 
 export function isAlive(pid: number): boolean {
+  // 0 and negative pids name process groups (ours included): never a recorded process.
+  if (!Number.isInteger(pid) || pid <= 1) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -5,8 +5,11 @@ import { dirname, join } from "node:path";
 export interface ProcessRecord {
   /** What it is, for progress lines: `database`, `gateway gw-1`, `coordination host`. */
   role: string;
+  /** 0 when the process is a group managed by its own command (`stop`). */
   pid: number;
   log: string;
+  /** Arguments for this CLI that stop it, when stopping is more than a signal to `pid`. */
+  stop?: readonly string[];
 }
 
 export interface NodeRecord extends ProcessRecord {

@@ -33,7 +33,11 @@ export class NodeSupervisor {
   private readonly token = randomBytes(24).toString("hex");
   private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(private readonly spec: NodeSpec) {}
+  private readonly spec: NodeSpec;
+
+  constructor(spec: NodeSpec) {
+    this.spec = spec;
+  }
 
   private get url(): string {
     return `http://${this.spec.host.includes(":") ? `[${this.spec.host}]` : this.spec.host}:${this.spec.port}`;
