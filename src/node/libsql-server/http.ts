@@ -89,7 +89,10 @@ function hostName(header: string): string {
 }
 
 /** Refuses requests a web page could have made (see the module comment). */
-function checkOrigin(options: HttpServerOptions, req: IncomingMessage): void {
+export function checkOrigin(
+  options: Pick<HttpServerOptions, "auth" | "allowedHosts" | "allowedOrigins">,
+  req: IncomingMessage,
+): void {
   const origin = req.headers.origin;
   if (origin !== undefined && !(options.allowedOrigins ?? []).includes(origin)) {
     throw new HttpError(403, `Requests from web pages are refused (Origin ${origin})`);

@@ -11,10 +11,11 @@ import type { AddressInfo } from "node:net";
 import { authRequired, parseJwtKey } from "./auth.ts";
 import type { Synchronous } from "./connection.ts";
 import type { StorageEngine } from "./engine.ts";
-import { createHranaHttpServer, isLoopbackName } from "./http.ts";
+import { checkOrigin, createHranaHttpServer, isLoopbackName } from "./http.ts";
 import { LocalFileEngine } from "./local-engine.ts";
 import { HranaHandler } from "./pipeline.ts";
 import { StreamRegistry } from "./stream.ts";
+import { attachHranaWebSocket } from "./ws.ts";
 
 export type { Synchronous } from "./connection.ts";
 export type { EngineResult, EngineSession, ExecuteOptions, StorageEngine } from "./engine.ts";
@@ -126,14 +127,29 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     streams,
     statementTimeLimitMs: options.statementTimeoutMs ?? 60_000,
   });
+  const httpAllowedHosts = options.allowedHosts?.map((h) => h.toLowerCase());
   const server = createHranaHttpServer({
     handler,
     auth,
-    allowedHosts: options.allowedHosts?.map((h) => h.toLowerCase()),
+    allowedHosts: httpAllowedHosts,
     allowedOrigins: options.allowedOrigins,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
     version: `${VERSION}; ${options.engine.description}`,
     onError: options.onError ?? ((err) => console.error("libsql-server:", err)),
+  });
+  const onError = options.onError ?? ((err: unknown) => console.error("libsql-server:", err));
+  const closeWebSockets = attachHranaWebSocket(server, {
+    streams,
+    auth,
+    maxMessageBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    statementTimeLimitMs: options.statementTimeoutMs ?? 60_000,
+    transactionIdleTimeoutMs: options.transactionIdleTimeoutMs ?? streamIdleTimeoutMs,
+    checkRequest: (req) =>
+      checkOrigin(
+        { auth, allowedHosts: httpAllowedHosts, allowedOrigins: options.allowedOrigins },
+        req,
+      ),
+    onError,
   });
 
   await new Promise<void>((resolveListen, reject) => {
@@ -152,10 +168,14 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     port,
     authenticated: authRequired(auth),
     close() {
-      closing ??= new Promise<void>((resolveClose) => {
-        server.close(() => resolveClose());
-        server.closeAllConnections();
-      })
+      closing ??= closeWebSockets()
+        .then(
+          () =>
+            new Promise<void>((resolveClose) => {
+              server.close(() => resolveClose());
+              server.closeAllConnections();
+            }),
+        )
         .then(() => streams.closeAll())
         .then(() => options.engine.close());
       return closing;

@@ -15,6 +15,7 @@ import {
   resolveSql,
 } from "./execute.ts";
 import {
+  type BatchResult,
   type CursorEntry,
   cursorReqBodySchema,
   type HranaVersion,
@@ -101,27 +102,17 @@ export class HranaHandler {
         entries: [{ type: "error", error: err.toProto() }],
       };
     }
-    const entries: CursorEntry[] = [];
+    let entries: CursorEntry[];
     try {
-      const result = await executeBatch(this.#context(stream, version, access), req.batch);
-      result.step_results.forEach((step, i) => {
-        const error = result.step_errors[i];
-        if (error) entries.push({ type: "step_error", step: i, error });
-        if (!step) return;
-        entries.push({ type: "step_begin", step: i, cols: step.cols });
-        for (const row of step.rows) entries.push({ type: "row", row });
-        entries.push({
-          type: "step_end",
-          affected_row_count: step.affected_row_count,
-          last_insert_rowid: step.last_insert_rowid,
-        });
-      });
+      entries = cursorEntries(
+        await executeBatch(this.#context(stream, version, access), req.batch),
+      );
     } catch (err) {
       if (!(err instanceof StmtError)) {
         await streams.discard(stream);
         throw err;
       }
-      entries.push({ type: "error", error: err.toProto() });
+      entries = [{ type: "error", error: err.toProto() }];
     }
     return { head: { baton: streams.release(stream), base_url: null }, entries };
   }
@@ -204,6 +195,24 @@ export class HranaHandler {
       throw err;
     }
   }
+}
+
+/** A batch's outcome as the entries of a Hrana cursor. */
+export function cursorEntries(result: BatchResult): CursorEntry[] {
+  const entries: CursorEntry[] = [];
+  result.step_results.forEach((step, i) => {
+    const error = result.step_errors[i];
+    if (error) entries.push({ type: "step_error", step: i, error });
+    if (!step) return;
+    entries.push({ type: "step_begin", step: i, cols: step.cols });
+    for (const row of step.rows) entries.push({ type: "row", row });
+    entries.push({
+      type: "step_end",
+      affected_row_count: step.affected_row_count,
+      last_insert_rowid: step.last_insert_rowid,
+    });
+  });
+  return entries;
 }
 
 function ok(response: Extract<StreamResult, { type: "ok" }>["response"]): StreamResult {

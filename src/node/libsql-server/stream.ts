@@ -51,22 +51,36 @@ export class StreamRegistry {
     this.#options = options;
   }
 
+  /**
+   * A session for one more stream, counted against maxStreams (HTTP streams here, WebSocket
+   * streams in ws.ts); give it back with {@link endSession}.
+   */
+  async openSession(): Promise<EngineSession> {
+    if (this.#open >= this.#options.maxStreams) {
+      throw new StmtError(
+        "TOO_MANY_STREAMS",
+        `The server has ${this.#open} streams open, its limit: close transactions and retry`,
+      );
+    }
+    this.#open++;
+    try {
+      return await this.#options.engine.connect();
+    } catch (err) {
+      this.#open--;
+      throw err;
+    }
+  }
+
+  /** Closes a session from {@link openSession} (rolling back an open transaction). */
+  async endSession(session: EngineSession): Promise<void> {
+    this.#open--;
+    await session.close();
+  }
+
   /** Opens a new stream (no baton) or takes the one the baton names, for one HTTP request. */
   async acquire(baton: string | null | undefined): Promise<Stream> {
     if (baton === null || baton === undefined) {
-      if (this.#open >= this.#options.maxStreams)
-        throw new StmtError(
-          "TOO_MANY_STREAMS",
-          `The server has ${this.#open} streams open, its limit: close transactions and retry`,
-        );
-      this.#open++;
-      let session: EngineSession;
-      try {
-        session = await this.#options.engine.connect();
-      } catch (err) {
-        this.#open--;
-        throw err;
-      }
+      const session = await this.openSession();
       let id = randomBytes(8).readBigUInt64BE();
       while (this.#handles.has(id)) id = randomBytes(8).readBigUInt64BE();
       const stream: Stream = {
@@ -111,8 +125,7 @@ export class StreamRegistry {
     const session = stream.session;
     if (session === null) return;
     stream.session = null;
-    this.#open--;
-    await session.close();
+    await this.endSession(session);
   }
 
   /** Drops a stream after a protocol error, as sqld does. */
