@@ -8,8 +8,10 @@ import { type CoordCluster, startCoordCluster } from "./support/coord-cluster.ts
 import { killHostUnderIncrements } from "./support/host-kill.ts";
 
 let cluster: CoordCluster;
+let startedAt: number;
 
 beforeAll(async () => {
+  startedAt = Date.now();
   cluster = await startCoordCluster(2);
 });
 
@@ -31,4 +33,23 @@ it("every acknowledged increment survives kill -9 of the coordination host", asy
   // no client saw an error.
   expect(figures.failedStatuses).toEqual({});
   expect(figures.takeoverMs[0]).toBeGreaterThan(0);
+});
+
+it("cron keeps firing after the host's restart, and no tick runs twice", async () => {
+  // The fixture's cron (every 2 s) runs on the host's clock, whose alarm survives the kill.
+  const count = async (name: string) => {
+    const res = await fetch(`${cluster.nodes[0]?.url}/count/${name}`);
+    return ((await res.json()) as { value: number }).value;
+  };
+  const before = await count("ticks");
+  const deadline = Date.now() + 10_000;
+  while ((await count("ticks")) < before + 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(await count("ticks")).toBeGreaterThanOrEqual(before + 2);
+  const ticks: number[] = [];
+  for (let at = Math.floor(startedAt / 2000) * 2000; at <= Date.now(); at += 2000) {
+    ticks.push(await count(`tick:${at}`));
+  }
+  expect(ticks.filter((n) => n > 1)).toEqual([]);
 });

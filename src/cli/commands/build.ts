@@ -30,7 +30,9 @@ export const buildCommand = defineCommand({
     "Durable Objects (on local disk), static assets, and from the environment DATABASE_URL,",
     "DATABASE_REPLICA_URLS and NIMBUS_TRUSTED_PROXIES. Secrets (DATABASE_AUTH_TOKEN,",
     "SESSION_SECRET and --secrets) are read from workerd's environment when it starts, never",
-    "written to the file. Start the node with: workerd serve build/node-1.capnp",
+    "written to the file. With NIMBUS_COORD_HOST=host:port the node reaches nimbus/coord's objects",
+    "on that coordination host (token: NIMBUS_COORD_TOKEN) instead of keeping its own copies.",
+    "Start the node with: workerd serve build/node-1.capnp",
   ].join("\n"),
   options: {
     outdir: { type: "string", placeholder: "dir", description: "Output folder (default build)" },
