@@ -31,15 +31,44 @@ export function fnv1a(text: string): string {
   return (hash >>> 0).toString(36);
 }
 
+const encoder = new TextEncoder();
+/** Each entry's body as UTF-8, cut where the placeholder stands: encoded once, not per request. */
+const pieces = new WeakMap<Entry, Uint8Array[]>();
+
+function piecesOf(entry: Entry): Uint8Array[] {
+  let parts = pieces.get(entry);
+  if (!parts) {
+    const text = entry.placeholder === null ? [entry.body] : entry.body.split(entry.placeholder);
+    parts = text.map((part) => encoder.encode(part));
+    pieces.set(entry, parts);
+  }
+  return parts;
+}
+
 /** The entry's body and ETag as one viewer gets them: their own CSRF token in place. */
 export function personalize(
   entry: Entry,
   token: string | undefined,
-): { body: string; etag: string } {
-  if (entry.placeholder === null || token === undefined)
-    return { body: entry.body, etag: entry.etag };
-  return {
-    body: entry.body.replaceAll(entry.placeholder, token),
-    etag: `${entry.etag.slice(0, -1)}-${fnv1a(token)}"`,
-  };
+): { body: Uint8Array; etag: string } {
+  const parts = piecesOf(entry);
+  if (parts.length === 1 || token === undefined) {
+    return {
+      body: parts.length === 1 ? (parts[0] as Uint8Array) : encoder.encode(entry.body),
+      etag: entry.etag,
+    };
+  }
+  const filler = encoder.encode(token);
+  let size = filler.byteLength * (parts.length - 1);
+  for (const part of parts) size += part.byteLength;
+  const body = new Uint8Array(size);
+  let at = 0;
+  parts.forEach((part, i) => {
+    if (i > 0) {
+      body.set(filler, at);
+      at += filler.byteLength;
+    }
+    body.set(part, at);
+    at += part.byteLength;
+  });
+  return { body, etag: `${entry.etag.slice(0, -1)}-${fnv1a(token)}"` };
 }
