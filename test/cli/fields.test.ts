@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/errors.ts";
-import { FIELD_TYPES, parseField, parseFields } from "../../src/cli/generate/fields.ts";
+import {
+  FIELD_TYPES,
+  parseField,
+  parseFields,
+  parseUniqueGroups,
+} from "../../src/cli/generate/fields.ts";
 import { modelNames, pluralize } from "../../src/cli/generate/names.ts";
 
 function usageError(attempt: () => unknown): UsageError {
@@ -33,6 +38,26 @@ describe("parseField", () => {
     const field = parseField("author:references");
     expect(field.name).toBe("authorId");
     expect(field.target).toMatchObject({ model: "Author", tableConst: "authors", file: "author" });
+  });
+
+  it("references a model named otherwise than the field: author:references{User}", () => {
+    const field = parseField("author:references{user}:required");
+    expect(field.name).toBe("authorId");
+    expect(field.target).toMatchObject({ model: "User", tableConst: "users", file: "user" });
+    expect(field.source).toBe("author:references{User}:required");
+    expect(() => parseField("author:references{}")).toThrow(UsageError);
+  });
+
+  it("reads composite unique groups by field name, given or in code", () => {
+    const fields = parseFields(["voter:references{User}", "link:references", "note:text"]);
+    expect(parseUniqueGroups("voter,link; note,linkId", fields)).toEqual([
+      ["voterId", "linkId"],
+      ["note", "linkId"],
+    ]);
+    expect(usageError(() => parseUniqueGroups("voter", fields)).message).toContain("two or more");
+    expect(usageError(() => parseUniqueGroups("voter,nope", fields)).message).toContain(
+      '"nope" is not one of the fields',
+    );
   });
 
   it("writes defaults as code for their type", () => {

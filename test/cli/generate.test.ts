@@ -143,6 +143,38 @@ describe("generators in an app", () => {
     expect(exists("src/resources/authors.ts")).toBe(false);
   });
 
+  it("references a model by another name, twice, with a composite unique index, JSON only", {
+    timeout: 60_000,
+  }, async () => {
+    await generate(
+      project,
+      "scaffold",
+      "Article",
+      ["title:string:required", "author:references{Author}", "editor:references{Author}"],
+      { ...options, api: true, unique: "title,author" },
+    );
+    const model = read("src/models/article.ts");
+    expect(model.match(/import \{ authors \} from/g)).toHaveLength(1);
+    expect(model).toContain("editorId: integer()");
+    expect(model).toContain(
+      'uniqueIndex("articles_title_author_id_unique").on(t.title, t.authorId)',
+    );
+    expect(read("src/resources/articles.ts")).toContain(
+      'resource("/articles", Article, { api: true })',
+    );
+    expect(exists("src/views/article-list.tsx")).toBe(false);
+    expect(read("test/articles.test.ts")).not.toContain("Browser");
+    const migration = read("migrations/0002_create_articles.sql");
+    expect(migration).toContain("FOREIGN KEY (`editor_id`) REFERENCES `authors`(`id`)");
+    expect(migration).toContain(
+      "CREATE UNIQUE INDEX `articles_title_author_id_unique` ON `articles` (`title`,`author_id`);",
+    );
+    expect(readManifest(root).models.Article).toEqual({
+      fields: ["title:string:required", "author:references{Author}", "editor:references{Author}"],
+      unique: [["title", "authorId"]],
+    });
+  });
+
   it("writes code that type-checks and is formatted and linted as biome wants", {
     timeout: 120_000,
   }, async () => {
@@ -187,7 +219,7 @@ describe("generators in an app", () => {
     expect(read("src/models/schema.ts")).not.toContain("posts");
     // Tag's migration came after Post's: Post's stays in history, and a new one drops the table.
     expect(exists("migrations/0001_create_posts.sql")).toBe(true);
-    expect(read("migrations/0003_drop_posts.sql")).toContain("DROP TABLE `posts`");
+    expect(read("migrations/0004_drop_posts.sql")).toContain("DROP TABLE `posts`");
     expect(readManifest(root).models.Post).toBeUndefined();
   });
 
@@ -195,10 +227,10 @@ describe("generators in an app", () => {
     timeout: 60_000,
   }, async () => {
     await generate(project, "model", "Note", ["text:text"], options);
-    expect(exists("migrations/0004_create_notes.sql")).toBe(true);
+    expect(exists("migrations/0005_create_notes.sql")).toBe(true);
     await destroy(project, "model", "Note", options);
-    expect(exists("migrations/0004_create_notes.sql")).toBe(false);
-    expect(exists("migrations/meta/0004_snapshot.json")).toBe(false);
+    expect(exists("migrations/0005_create_notes.sql")).toBe(false);
+    expect(exists("migrations/meta/0005_snapshot.json")).toBe(false);
     expect(read("migrations/meta/_journal.json")).not.toContain("create_notes");
   });
 

@@ -13,6 +13,7 @@ let release: () => void = () => {};
 const app = createApp({ logRequests: false }).resources(
   resource("/readonly", Gadget, { only: ["index"] }),
   resource("/deletable", Gadget, { only: ["index", "show", "destroy"] }),
+  resource("/json-only", Gadget, { api: true }),
   resource("/gadgets", Gadget, {
     serializer: { fields: ["name"], envelope: "name" },
     member: {
@@ -83,21 +84,8 @@ describe("resource options", () => {
     expect((await app.request("/readonly", { headers: json }, env)).status).toBe(200);
   });
 
-  it("a form POST names only the override the resource has", async () => {
-    const res = await app.request(
-      `/deletable/${id}`,
-      {
-        method: "POST",
-        headers: {
-          Accept: "application/json",
-          "Content-Type": "application/x-www-form-urlencoded",
-        },
-        body: "_method=PATCH",
-      },
-      env,
-    );
-    // The CSRF check comes first for forms; with JSON the body never reaches the tunnel.
-    expect([403, 405]).toContain(res.status);
+  it("a POST to a record names only the override the resource has", async () => {
+    // A JSON POST (no form, no CSRF token needed) reaches the tunnel, which offers only DELETE.
     const api = await app.request(
       `/deletable/${id}`,
       { method: "POST", headers: json, body: "{}" },
@@ -107,6 +95,21 @@ describe("resource options", () => {
     expect(((await api.json()) as { detail: string }).detail).toBe(
       "POST to a deletable needs _method=DELETE.",
     );
+  });
+
+  it("an api resource answers JSON to a browser and has no pages or form tunnel", async () => {
+    const html = { Accept: "text/html" };
+    const list = await app.request("/json-only", { headers: html }, env);
+    expect(list.headers.get("Content-Type")).toContain("application/json");
+    const missing = await app.request("/json-only/987654321", { headers: html }, env);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("Content-Type")).toContain("application/problem+json");
+    expect((await app.request(`/json-only/${id}/edit`, { headers: html }, env)).status).toBe(404);
+    expect((await app.request("/json-only/new", { headers: html }, env)).status).toBe(404);
+    expect(
+      (await app.request(`/json-only/${id}`, { method: "POST", headers: json, body: "{}" }, env))
+        .status,
+    ).toBe(404);
   });
 
   it("serializes only the chosen fields, in an envelope named after the resource", async () => {

@@ -20,7 +20,10 @@ export const generateCommand = defineCommand({
     "",
     `Field types: ${FIELD_TYPES.join(", ")} (string when left out).`,
     `Modifiers: ${MODIFIERS.join(", ")}. Fields are optional unless required.`,
-    "author:references adds authorId, a foreign key to the Author model's table, indexed.",
+    "author:references adds authorId, a foreign key to the Author model's table, indexed;",
+    "author:references{User} points authorId at the User model instead (two may share one model).",
+    '--unique "article,author" makes fields unique together (groups separated by ;).',
+    "--api (scaffold, resource): JSON only, no views or form pages.",
     "",
     "A file you changed since it was generated is never overwritten: the run stops before writing",
     "anything, unless --skip keeps your version or --force overwrites it.",
@@ -32,11 +35,19 @@ export const generateCommand = defineCommand({
       type: "boolean",
       description: "generate migration: an empty SQL file to write by hand",
     },
+    api: { type: "boolean", description: "JSON only: no views, no form pages" },
+    unique: {
+      type: "string",
+      placeholder: "a,b[;c,d]",
+      description: "Fields unique together (a composite unique index)",
+    },
   },
   examples: [
     "npx nimbus generate scaffold Post title:string:required body:text published:boolean:default=false",
     "npx nimbus generate model Author name:string:required email:string:unique",
     "npx nimbus generate scaffold Comment body:text author:references",
+    "npx nimbus generate scaffold Article title:string author:references{User} editor:references{User} --api",
+    'npx nimbus generate model Vote voter:references{User} link:references --unique "voter,link"',
     "npx nimbus generate migration add_slug_to_posts",
   ],
   async run(positionals, flags) {
@@ -56,6 +67,8 @@ export const generateCommand = defineCommand({
       force: flags.force === true,
       skip: flags.skip === true,
       custom: flags.custom === true,
+      api: flags.api === true,
+      unique: flags.unique,
     });
   },
 });

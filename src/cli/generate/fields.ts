@@ -82,9 +82,14 @@ function example(type: FieldType): string {
   }[type];
 }
 
+/** `references{User}`: a reference to a model named otherwise than the field. */
+const NAMED_REFERENCE = /^references\{([A-Za-z][A-Za-z0-9_-]*)\}$/;
+
 /** Parses `name[:type][:modifier...]`; the type defaults to string, as in Rails. */
 export function parseField(spec: string): FieldSpec {
-  const [rawName = "", rawType = "string", ...modifiers] = spec.split(":");
+  const [rawName = "", typeText = "string", ...modifiers] = spec.split(":");
+  const namedTarget = NAMED_REFERENCE.exec(typeText)?.[1];
+  const rawType = namedTarget ? "references" : typeText;
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(rawName)) {
     throw new UsageError(
       `"${spec}": "${rawName}" is not a field name.`,
@@ -113,8 +118,12 @@ export function parseField(spec: string): FieldSpec {
     unique: false,
     index: false,
     default: undefined,
-    target: type === "references" ? modelNames(rawName) : undefined,
-    source: [base, type, ...modifiers].join(":"),
+    target: type === "references" ? modelNames(namedTarget ?? rawName) : undefined,
+    source: [
+      base,
+      namedTarget ? `references{${modelNames(namedTarget).model}}` : type,
+      ...modifiers,
+    ].join(":"),
   };
   for (const modifier of modifiers) {
     if (modifier === "required" || modifier === "unique" || modifier === "index")
@@ -139,4 +148,40 @@ export function parseFields(specs: readonly string[]): FieldSpec[] {
     seen.add(field.name);
   }
   return fields;
+}
+
+/**
+ * `--unique "article,author;slug,site"`: groups of fields that are unique together, each a
+ * composite unique index. Names are as given on the command line (`author` for
+ * `author:references`) or as in code (`authorId`).
+ */
+export function parseUniqueGroups(
+  text: string | undefined,
+  fields: readonly FieldSpec[],
+): string[][] {
+  if (!text) return [];
+  return text
+    .split(";")
+    .map((group) => group.trim())
+    .filter(Boolean)
+    .map((group) => {
+      const names = group.split(",").map((name) => name.trim());
+      if (names.length < 2) {
+        throw new UsageError(
+          `--unique "${group}": a composite unique index needs two or more fields.`,
+          "For one field, add the modifier instead: email:string:unique",
+        );
+      }
+      return names.map((name) => {
+        const key = camelCase(name);
+        const field = fields.find((f) => f.name === key || f.name === `${key}Id`);
+        if (!field) {
+          throw new UsageError(
+            `--unique "${group}": "${name}" is not one of the fields given.`,
+            `Fields: ${fields.map((f) => f.name).join(", ")}.`,
+          );
+        }
+        return field.name;
+      });
+    });
 }

@@ -3,7 +3,7 @@ import { basename, join, relative } from "node:path";
 import { CliError, UsageError } from "../errors.ts";
 import { report, say } from "../progress.ts";
 import type { Project } from "../project.ts";
-import { type FieldSpec, parseFields } from "./fields.ts";
+import { type FieldSpec, parseFields, parseUniqueGroups } from "./fields.ts";
 import { type Manifest, type Piece, readManifest, untouched, writeManifest } from "./manifest.ts";
 import { generateMigration, journalPath } from "./migration.ts";
 import { modelFile } from "./model.ts";
@@ -109,32 +109,43 @@ export async function generate(
   kind: Kind,
   name: string,
   specs: readonly string[],
-  options: WriteOptions & { custom?: boolean },
+  options: WriteOptions & { custom?: boolean; api?: boolean; unique?: string | undefined },
 ): Promise<void> {
   if (kind === "migration")
     return generateMigrationOnly(project, name, specs, options.custom === true);
+  const api = options.api === true;
+  if (api && kind !== "scaffold" && kind !== "resource") {
+    throw new UsageError(
+      `--api is for scaffold and resource (JSON only, no views); not for ${kind}.`,
+      `Example: npx nimbus generate scaffold ${name} title:string --api`,
+    );
+  }
   const manifest = readManifest(project.root);
   const names = modelNames(name);
   const fields = fieldsFor(manifest, names, specs, kind);
+  const unique = options.unique
+    ? parseUniqueGroups(options.unique, fields)
+    : (manifest.models[names.model]?.unique ?? []);
   checkTargets(project, fields);
   const where = paths(project, names);
-  const pieces = PIECES[kind];
+  const pieces = api ? PIECES[kind].filter((piece) => piece !== "views") : PIECES[kind];
   const writer = new Writer(project.root, manifest, options);
   const owner = names.model;
   // The resource names its views when they are written now or were before.
   const withViews =
-    pieces.includes("views") ||
-    kind === "view" ||
-    existsSync(join(project.root, where.views[0] as string));
+    !api &&
+    (pieces.includes("views") ||
+      kind === "view" ||
+      existsSync(join(project.root, where.views[0] as string)));
 
   const modelPlan: PlannedFile[] = pieces.includes("model")
-    ? [{ path: where.model, content: modelFile(names, fields), piece: "model" }]
+    ? [{ path: where.model, content: modelFile(names, fields, unique), piece: "model" }]
     : [];
   const rest: PlannedFile[] = [];
   if (pieces.includes("views")) rest.push(...viewsPlanned(project, names, fields));
   const resourcePlanned: PlannedFile = {
     path: where.resource,
-    content: resourceFile(names, withViews),
+    content: resourceFile(names, withViews, api),
     piece: "resource",
   };
   if (pieces.includes("resource")) rest.push(resourcePlanned);
@@ -144,7 +155,7 @@ export async function generate(
   if (pieces.includes("test"))
     rest.push({
       path: where.test,
-      content: testFile(names, fields, parentsOf(manifest, fields)),
+      content: testFile(names, fields, parentsOf(manifest, fields), api),
       piece: "test",
     });
   writer.check([...modelPlan, ...rest]);
@@ -172,7 +183,10 @@ export async function generate(
     throw error;
   }
   if (pieces.includes("model"))
-    manifest.models[owner] = { fields: fields.map((field) => field.source) };
+    manifest.models[owner] = {
+      fields: fields.map((field) => field.source),
+      ...(unique.length > 0 && { unique }),
+    };
   writeManifest(project.root, manifest);
   if (kind === "view" && !rewireResource) {
     say(

@@ -49,8 +49,9 @@ function indexed(fields: readonly FieldSpec[]): FieldSpec[] {
   return fields.filter((field) => field.index || (field.type === "references" && !field.unique));
 }
 
-function imports(fields: readonly FieldSpec[]): string {
+function imports(fields: readonly FieldSpec[], unique: readonly string[][]): string {
   const names = new Set(["model", "table"]);
+  if (unique.length > 0) names.add("uniqueIndex");
   for (const field of fields) {
     const builder = columnBuilder(field);
     names.add(builder.slice(0, builder.indexOf("(")));
@@ -66,14 +67,25 @@ function rules(fields: readonly FieldSpec[]): string[] {
 }
 
 /** src/models/post.ts: the table and the model, as in the demo's models. */
-export function modelFile(names: ModelNames, fields: readonly FieldSpec[]): string {
-  const lines = [`import { ${imports(fields)} } from "nimbus-web";`];
-  const targets = [...new Set(fields.flatMap((field) => (field.target ? [field.target] : [])))];
+export function modelFile(
+  names: ModelNames,
+  fields: readonly FieldSpec[],
+  unique: readonly string[][] = [],
+): string {
+  const lines = [`import { ${imports(fields, unique)} } from "nimbus-web";`];
+  // Two references to one model import its table once.
+  const targets = [
+    ...new Map(
+      fields.flatMap((field) =>
+        field.target ? [[field.target.model, field.target] as const] : [],
+      ),
+    ).values(),
+  ];
   for (const target of targets)
     lines.push(`import { ${target.tableConst} } from "./${target.file}.ts";`);
   lines.push("");
   const indexes = indexed(fields);
-  if (indexes.length === 0) {
+  if (indexes.length === 0 && unique.length === 0) {
     lines.push(`export const ${names.tableConst} = table("${names.table}", {`);
     lines.push(...fields.map((field) => column(field, "  ")));
     lines.push("});");
@@ -81,9 +93,15 @@ export function modelFile(names: ModelNames, fields: readonly FieldSpec[]): stri
     lines.push(`export const ${names.tableConst} = table(`, `  "${names.table}",`, "  {");
     lines.push(...fields.map((field) => column(field, "    ")));
     lines.push("  },");
-    const list = indexes.map(
-      (field) => `index("${names.table}_${snakeCase(field.name)}").on(t.${field.name})`,
-    );
+    const list = [
+      ...indexes.map(
+        (field) => `index("${names.table}_${snakeCase(field.name)}").on(t.${field.name})`,
+      ),
+      ...unique.map(
+        (group) =>
+          `uniqueIndex("${names.table}_${group.map(snakeCase).join("_")}_unique").on(${group.map((name) => `t.${name}`).join(", ")})`,
+      ),
+    ];
     lines.push(...wrapList("  ", "(t) => [", list, "],"));
     lines.push(");");
   }

@@ -3,13 +3,21 @@ import { viewFiles, viewNames } from "./views.ts";
 
 /**
  * src/resources/posts.ts: the seven REST actions at /posts. With views it names the scaffold's
- * view files; without, the framework renders pages from the model's fields.
+ * view files; without, the framework renders pages from the model's fields; with `api`, JSON only.
  */
-export function resourceFile(names: ModelNames, withViews: boolean): string {
+export function resourceFile(names: ModelNames, withViews: boolean, api = false): string {
   const lines = [
     'import { resource } from "nimbus-web";',
     `import { ${names.model} } from "../models/${names.file}.ts";`,
   ];
+  if (api) {
+    lines.push(
+      "",
+      "// JSON only: no pages, whatever the client accepts.",
+      `export const ${names.resourceConst} = resource("/${names.plural}", ${names.model}, { api: true });`,
+    );
+    return `${lines.join("\n")}\n`;
+  }
   if (!withViews) {
     lines.push(
       "",

@@ -13,8 +13,13 @@ export class Browser extends TestBrowser {
 }
 
 /** A JSON API call, as curl or fetch would make it (no cookies, no Origin). */
-export function api(path: string, method = "GET", body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+export function api(
+  path: string,
+  method = "GET",
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
   const init: RequestInit = { method, headers };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";

@@ -47,6 +47,7 @@ export function testFile(
   names: ModelNames,
   fields: readonly FieldSpec[],
   parents: ReadonlyMap<string, readonly FieldSpec[]>,
+  api = false,
 ): string {
   const path = `/${names.plural}`;
   const member = `\`${path}/\${data.id}\``;
@@ -64,7 +65,9 @@ export function testFile(
   if (targets.length > 0) lines.push('import { env } from "cloudflare:workers";');
   lines.push(
     'import { describe, expect, it } from "vitest";',
-    'import { api, Browser } from "./support/browser.ts";',
+    api
+      ? 'import { api } from "./support/browser.ts";'
+      : 'import { api, Browser } from "./support/browser.ts";',
     "",
   );
   for (const target of targets)
@@ -102,6 +105,21 @@ export function testFile(
     `    expect(await response.json()).toMatchObject({ errors: { ${invalid.field}: [expect.any(String)] } });`,
     "  });",
     "});",
+  );
+  if (api) {
+    lines.push(
+      "",
+      `describe("${names.humanPlural} as an API", () => {`,
+      `  it("answers JSON to a browser too, and has no form pages", async () => {`,
+      `    const list = await api("${path}", "GET", undefined, { Accept: "text/html" });`,
+      '    expect(list.headers.get("Content-Type")).toContain("application/json");',
+      `    expect((await api("${path}/new")).status).toBe(404);`,
+      "  });",
+      "});",
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push(
     "",
     `describe("${names.humanPlural} as pages", () => {`,
     `  it("creates a ${names.human} from the form, lists, edits and deletes it", async () => {`,

@@ -75,10 +75,20 @@ function pick(
 export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): string[] {
   const rt = resourceRuntime(resource);
   const options = resource.options as ResourceOptions<AnyModel, string, string>;
-  const enabled = (name: ActionName) => !options.only || options.only.includes(name);
+  const api = options.api === true;
+  const pageOnly = (name: ActionName) => api && (name === "new" || name === "edit");
+  const enabled = (name: ActionName) =>
+    !pageOnly(name) && (!options.only || options.only.includes(name));
   const collection = rt.collectionPattern;
   const member = rt.memberPattern;
-  const shared = (options.use ?? []) as MiddlewareHandler<NimbusEnv>[];
+  const jsonOnly: MiddlewareHandler<NimbusEnv> = async (c, next) => {
+    c.set("format", "json");
+    await next();
+  };
+  const shared = [
+    ...(api ? [jsonOnly] : []),
+    ...((options.use ?? []) as MiddlewareHandler<NimbusEnv>[]),
+  ];
   const patterns: string[] = [];
   // Hono's overloads type a fixed number of handlers; this passes a list.
   const register = app.on.bind(app) as unknown as (
@@ -133,7 +143,7 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
   if (enabled("edit")) on("GET", `${member}/edit`, [], onMember(pick(rt, "edit", defaults.edit)));
   if (enabled("update")) on(["PUT", "PATCH"], member, [], onMember(update));
   if (enabled("destroy")) on("DELETE", member, [], onMember(destroy));
-  if (enabled("update") || enabled("destroy")) {
+  if (!api && (enabled("update") || enabled("destroy"))) {
     // HTML forms can only POST: the hidden _method field says which action they meant.
     const tunnel = onMember(async (ctx) => {
       const body = await ctx.c.get("body")();

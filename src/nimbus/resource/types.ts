@@ -282,6 +282,11 @@ export interface ResourceOptions<
   views?: Partial<ResourceViews<M>>;
   /** Only these actions get routes (default: all seven). */
   only?: readonly ActionName[];
+  /**
+   * JSON only: every answer is JSON whatever the client accepts, and there are no pages
+   * (`new`, `edit`) and no form method override. For API-first apps (`nimbus g scaffold --api`).
+   */
+  api?: boolean;
   actions?: Partial<ActionOverrides<M, Path, Key, E, Out>>;
   member?: Record<string, MemberRoute<M, Path, Key, E, Out>>;
   collection?: Record<string, CollectionRoute<M, Path, Key, E, Out>>;
