@@ -85,7 +85,11 @@ export async function runClusterExport(planFile: string | undefined, out: string
     say(
       `  ${machine.name.padEnd(12)} ${machine.roles.join(", ").padEnd(24)} ${files.length} files`,
     );
+  const shown = (path: string) => {
+    const near = relative(process.cwd(), path);
+    return near.startsWith("..") ? path : near || ".";
+  };
   say(
-    `Wrote ${relative(process.cwd(), outDir) || "."}/: one folder per machine; ${relative(process.cwd(), join(outDir, "README.md"))} says what to copy where.`,
+    `Wrote ${shown(outDir)}/: one folder per machine; ${shown(join(outDir, "README.md"))} says what to copy where.`,
   );
 }

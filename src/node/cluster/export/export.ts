@@ -198,6 +198,9 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
     write(machine, `${paths.secrets}.example`, secretsExample());
   }
 
+  // The database first: on a machine with both roles, its units start before the host's.
+  databaseUnits(plan, databases, (machine, name, text) => unit(machine, name, text), paths);
+
   if (coordination && coordAddress) {
     copyBundle(coordination);
     const entry = await step("Bundling the coordination host's entry", () =>
@@ -245,7 +248,6 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
       write(coordination, `${paths.secrets}.example`, secretsExample());
   }
 
-  databaseUnits(plan, databases, (machine, name, text) => unit(machine, name, text), paths);
   rmSync(scratch, { recursive: true, force: true });
   return [...results.values()];
 }
