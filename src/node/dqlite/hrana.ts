@@ -15,6 +15,9 @@ import { DqliteStorage, type DqliteStorageOptions } from "./storage.ts";
 
 export type { DqliteStorageOptions } from "./storage.ts";
 
+/** NIMBUS_DQLITE_TRACE=1: every failed statement is logged (what a client was told, and why). */
+const TRACE = process.env.NIMBUS_DQLITE_TRACE === "1";
+
 /** SQL texts that compiled once: an app sends the same few again and again. */
 const PARSED_CACHE = 512;
 
