@@ -176,7 +176,10 @@ async function route(options: HttpServerOptions, req: IncomingMessage, res: Serv
 }
 
 export function createHranaHttpServer(options: HttpServerOptions): Server {
-  return createServer((req, res) => {
+  // Node closes an idle keep-alive connection after 5 s by default; a client (workerd's fetch
+  // pool) that reuses it at that moment sees a reset and its query fails. Idle connections are
+  // kept longer than clients keep theirs, so the client is the one that closes them.
+  return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     route(options, req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
