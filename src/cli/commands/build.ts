@@ -3,6 +3,7 @@ import { bundleApp } from "../../node/cluster/app-bundle.ts";
 import { buildPaths, describeNode, writeNodeConfig } from "../../node/cluster/describe-node.ts";
 import { defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
+import { assertProductionReady } from "../production-check.ts";
 import { say, step } from "../progress.ts";
 import { findProject } from "../project.ts";
 
@@ -77,6 +78,9 @@ export const buildCommand = defineCommand({
       bundleApp(project.root, paths.bundle, project.configPath),
     );
     for (const warning of app.warnings) say(`Note: ${warning}`);
+    // SESSION_SECRET is always read from the node's environment (never written to the config);
+    // what can be wrong at build time is development mode or a secret in wrangler.toml's [vars].
+    assertProductionReady(app.vars);
     const node = describeNode(app, {
       name,
       address,
