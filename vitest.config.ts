@@ -26,6 +26,9 @@ export default defineConfig({
                 SESSION_SECRET: "test-session-secret-not-for-production",
                 EDITOR_PASSWORD: "nimbus-editor",
                 TITLE_FETCH_ALLOW_HOSTS: "127.0.0.1",
+                // Inputs per fuzz property (test/worker/fuzz-*.test.ts): scripts/fuzz/run.ts raises it.
+                NIMBUS_FUZZ_RUNS: process.env.NIMBUS_FUZZ_RUNS ?? "120",
+                NIMBUS_FUZZ_SEED: process.env.NIMBUS_FUZZ_SEED ?? "1313",
               },
             },
           }),

@@ -23,6 +23,13 @@ export {
 } from "drizzle-orm";
 // Columns and query helpers, so a model file needs only "nimbus-web".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+export {
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  type PasswordCheck,
+  PBKDF2_ITERATIONS,
+  verifyPassword,
+} from "./accounts/password.ts";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";
 export {
   type CachedOptions,

@@ -1,0 +1,68 @@
+// The long fuzz run: the property suites of test/worker/fuzz-routes.test.ts with many inputs.
+//   node scripts/fuzz/run.ts [--runs 50000] [--seed 1313] [--out bench/results/fuzz.json]
+// `--runs` is per property (the demo's routes and a scaffold's routes), so 50,000 is 100,000
+// requests. Writes the inputs tried, statuses seen and the first failure (if any) to --out.
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "50000" },
+    seed: { type: "string", default: "1313" },
+    out: { type: "string", default: "bench/results/fuzz.json" },
+  },
+});
+
+const started = Date.now();
+const child = spawn(
+  process.execPath,
+  [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "--project",
+    "worker",
+    "test/worker/fuzz-routes.test.ts",
+  ],
+  {
+    env: {
+      ...process.env,
+      NIMBUS_FUZZ_RUNS: values.runs,
+      NIMBUS_FUZZ_SEED: values.seed,
+      WRANGLER_SEND_METRICS: "false",
+      NO_COLOR: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  },
+);
+let output = "";
+const latest: Record<string, { inputs: number; byStatus: Record<string, number> }> = {};
+const onData = (chunk: Buffer) => {
+  const text = chunk.toString();
+  output += text;
+  for (const line of text.split("\n")) {
+    const match = /\{"(?:progress|fuzz)":"(\w+)".*\}/.exec(line);
+    if (!match?.[1]) continue;
+    const parsed = JSON.parse(match[0]) as { inputs: number; byStatus: Record<string, number> };
+    latest[match[1]] = { inputs: parsed.inputs, byStatus: parsed.byStatus };
+    process.stdout.write(`${match[1]}: ${parsed.inputs} inputs\n`);
+  }
+};
+child.stdout.on("data", onData);
+child.stderr.on("data", onData);
+const code: number = await new Promise((done) => child.on("exit", (c) => done(c ?? 1)));
+
+const failure = /AssertionError[\s\S]{0,3000}/.exec(output)?.[0] ?? null;
+const inputs = Object.values(latest).reduce((sum, t) => sum + t.inputs, 0);
+const result = {
+  command: `node scripts/fuzz/run.ts --runs ${values.runs} --seed ${values.seed}`,
+  date: new Date().toISOString(),
+  seconds: Math.round((Date.now() - started) / 1000),
+  inputs,
+  byTarget: latest,
+  passed: code === 0,
+  failure,
+};
+writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify({ ...result, failure: failure?.slice(0, 1500) }, null, 2));
+process.exit(code);

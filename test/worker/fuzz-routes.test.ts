@@ -1,0 +1,185 @@
+// Property-based fuzzing of every route of the demo and of a scaffold resource (the code
+// `nimbus generate scaffold` emits: a model, `resource()` with the default views): never a 5xx,
+// a 4xx changes nothing in the database, injection strings are stored verbatim and shown escaped.
+// `npm test` runs a bounded number of inputs; scripts/fuzz/run.ts runs ≥ 100,000.
+import { env, exports } from "cloudflare:workers";
+import fc from "fast-check";
+import { createApp, integer, model, real, resource, table, text } from "nimbus-web";
+import { beforeAll, describe, expect, it } from "vitest";
+import { INJECTIONS, injection } from "./fuzz/arbitraries.ts";
+import { fuzzRoutes, RUNS, SEED } from "./fuzz/harness.ts";
+
+const ORIGIN = "http://nimbus.test";
+
+/** A browser's cookie and CSRF token, so some fuzzed requests get past CSRF into validation. */
+async function session(target: { fetch(r: Request): Promise<Response> }, page: string) {
+  const res = await target.fetch(
+    new Request(`${ORIGIN}${page}`, { headers: { Accept: "text/html" } }),
+  );
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? "";
+  return { cookie, token };
+}
+
+async function ids(table: string): Promise<number[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT id FROM ${table} ORDER BY id DESC LIMIT 50`,
+  ).all<{ id: number }>();
+  return results.map((r) => r.id);
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+
+describe("fuzz: the demo's routes", () => {
+  let known: number[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) {
+      await exports.default.fetch(
+        new Request(`${ORIGIN}/links`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({
+            title: `Fuzz ${i}`,
+            url: `https://example.com/fuzz/${Date.now()}/${i}`,
+            description: "seed",
+          }),
+        }),
+      );
+    }
+    known = await ids("links");
+  });
+
+  it(`never answers 5xx, and a 4xx writes nothing (${RUNS} inputs)`, {
+    timeout: 600_000,
+  }, async () => {
+    const tally = await fuzzRoutes({
+      target: exports.default,
+      label: "demo",
+      origin: ORIGIN,
+      templates: [
+        "/",
+        "/hello",
+        "/links",
+        "/links/new",
+        "/links/:id",
+        "/links/:id/edit",
+        "/links/:id/vote",
+        "/links/:id/comments",
+        "/links/:id/comments/new",
+        "/links/:id/comments/:cid",
+        "/links/:id/comments/:cid/edit",
+        "/session",
+        "/session/new",
+        "/live/links",
+        "/assets/live-list.js",
+        "/:id",
+      ],
+      ids: () => known,
+      tables: [
+        "SELECT count(*) AS n, max(id) AS m, total(votes) AS v, total(length(title) + length(url) + length(coalesce(description, ''))) AS len, max(updated_at) AS u FROM links",
+        "SELECT count(*) AS n, max(id) AS m, total(length(author) + length(body)) AS len, max(updated_at) AS u FROM comments",
+      ],
+      session: await session(exports.default, "/links/new"),
+    });
+    console.log(JSON.stringify({ fuzz: "demo", seed: SEED, ...tally }));
+  });
+
+  it("injection strings are stored verbatim and shown escaped", { timeout: 600_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(injection, fc.nat(), async (title, n) => {
+        const url = `https://example.com/inject/${Date.now()}/${n}/${Math.random()}`;
+        const created = await exports.default.fetch(
+          new Request(`${ORIGIN}/links`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json", Accept: "application/json" },
+            body: JSON.stringify({ title, url, description: title }),
+          }),
+        );
+        expect(created.status).toBe(201);
+        const { data } = (await created.json()) as { data: { id: number; title: string } };
+        const json = (await (
+          await exports.default.fetch(new Request(`${ORIGIN}/links/${data.id}.json`))
+        ).json()) as {
+          data: { title: string; description: string };
+        };
+        expect(json.data.title).toBe(title);
+        expect(json.data.description).toBe(title);
+        const html = await (
+          await exports.default.fetch(
+            new Request(`${ORIGIN}/links/${data.id}`, { headers: { Accept: "text/html" } }),
+          )
+        ).text();
+        expect(html).toContain(escapeHtml(title));
+        if (/[<>"]/.test(title)) expect(html).not.toContain(title);
+      }),
+      { numRuns: Math.max(INJECTIONS.length * 2, Math.min(RUNS, 200)), seed: SEED },
+    );
+  });
+});
+
+// What `nimbus generate scaffold Post title:string:required body:text published:boolean
+// views:integer score:real publishedAt:datetime` writes: its table, model and resource.
+const posts = table("fuzz_posts", {
+  title: text().notNull(),
+  body: text(),
+  published: integer({ mode: "boolean" }),
+  views: integer(),
+  score: real(),
+  publishedAt: integer({ mode: "timestamp_ms" }),
+});
+const Post = model(posts, {
+  fields: ["title", "body", "published", "views", "score", "publishedAt"],
+  rules: { title: (s) => s.max(255) },
+});
+const scaffold = createApp({ name: "Scaffold" }).resources(resource("/posts", Post));
+
+describe("fuzz: a generated scaffold's routes", () => {
+  beforeAll(async () => {
+    await env.DB.exec(
+      "CREATE TABLE IF NOT EXISTS fuzz_posts (id integer PRIMARY KEY AUTOINCREMENT NOT NULL, title text NOT NULL, body text, published integer, views integer, score real, published_at integer, created_at integer NOT NULL, updated_at integer NOT NULL)",
+    );
+    await scaffold.request(
+      "/posts",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ title: "first" }),
+      },
+      env,
+    );
+  });
+
+  it(`never answers 5xx, and a 4xx writes nothing (${RUNS} inputs)`, {
+    timeout: 600_000,
+  }, async () => {
+    let known: number[] = await ids("fuzz_posts");
+    const target = { fetch: async (r: Request) => await scaffold.fetch(r, env) };
+    const tally = await fuzzRoutes({
+      target,
+      label: "scaffold",
+      origin: ORIGIN,
+      templates: [
+        "/posts",
+        "/posts/new",
+        "/posts/:id",
+        "/posts/:id/edit",
+        "/:id",
+        "/posts/:id/:cid",
+      ],
+      ids: () => known,
+      tables: [
+        "SELECT count(*) AS n, max(id) AS m, total(length(title) + length(coalesce(body, ''))) AS len, total(views) AS v, total(score) AS s, max(updated_at) AS u FROM fuzz_posts",
+      ],
+      session: await session(target, "/posts/new"),
+    });
+    known = await ids("fuzz_posts");
+    console.log(JSON.stringify({ fuzz: "scaffold", seed: SEED, ...tally }));
+  });
+});
