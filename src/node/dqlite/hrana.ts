@@ -39,7 +39,10 @@ class DqliteSession implements EngineSession {
     args: ProtoValue[],
     _options: ExecuteOptions,
   ): Promise<EngineResult> {
-    const result = await this.#conn.execute(st, args);
+    const result = await this.#conn.execute(st, args).catch((err: unknown) => {
+      if (TRACE) console.error(`dqlite engine: ${st.sql.slice(0, 60)} →`, err);
+      throw err;
+    });
     return {
       // dqlite's wire protocol carries no declared column types.
       cols: result.columns.map((name) => ({ name, decltype: null })),
