@@ -149,13 +149,34 @@ export const startMirroredDatabase: DatabaseStarter = async ({ dir, cli }) => {
 };
 
 /** One HAProxy gateway; more, or redundancy, needs a launcher from the gateways part. */
-export const startOneGateway: GatewayLauncher = async ({ dir, host, port, count, mode }) => {
-  if (count !== 1)
+/**
+ * Local gateways: one, or with `active-active` several (each on its own port; every node checks in
+ * with all of them, clients hold the list). `vrrp` with more than one needs a shared address
+ * moved by keepalived, i.e. network namespaces: the gateways part's launcher.
+ */
+export const startLocalGateways: GatewayLauncher = async ({ dir, host, port, count, mode }) => {
+  if (count > 1 && mode !== "active-active")
     throw new Error(
-      `--gateways ${count} (${mode}) needs the redundant gateway launcher; this build starts one gateway.`,
+      `--gateways ${count} --mode ${mode} needs keepalived and network namespaces; on one machine use --mode active-active.`,
     );
-  return [await startHaproxyGateway({ name: "gw-1", dir: join(dir, "gateways"), host, port })];
+  const gateways: GatewayRecord[] = [];
+  for (let i = 1; i <= count; i++) {
+    const gatewayPort = i === 1 ? port : await freePort(host);
+    gateways.push(
+      await startHaproxyGateway({
+        name: `gw-${i}`,
+        dir: join(dir, "gateways"),
+        host,
+        port: gatewayPort,
+      }),
+    );
+  }
+  return gateways;
 };
+
+/** The default before redundancy: exactly one gateway. */
+export const startOneGateway: GatewayLauncher = (context) =>
+  startLocalGateways({ ...context, count: 1 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -337,7 +358,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
     extendNode = coordination.extendNode;
     writeState(state);
     const port = options.port ?? (await freePort(host));
-    const launch = options.launchGateways ?? startOneGateway;
+    const launch = options.launchGateways ?? startLocalGateways;
     const gateways = await progress.step(
       `Starting ${options.gateways ?? 1} gateway(s) (HAProxy)`,
       () =>

@@ -21,8 +21,9 @@ const IN_FLIGHT_STEP = 16;
 
 /** Percent of the configured weight, 1..100 (HAProxy's agent-check answer `NN%`). */
 export function weightPercent(signals: LoadSignals): number {
-  const delay = Math.max(0, signals.delayMs - BASELINE_MS) / DELAY_STEP_MS;
-  const busy = Math.max(0, signals.inFlight) / IN_FLIGHT_STEP;
+  // A signal that is not a number counts as none (a report that could not be read).
+  const delay = Math.max(0, (signals.delayMs || 0) - BASELINE_MS) / DELAY_STEP_MS;
+  const busy = Math.max(0, signals.inFlight || 0) / IN_FLIGHT_STEP;
   const weight = 100 / ((1 + delay) * (1 + busy));
   return Math.max(1, Math.min(100, Math.round(weight)));
 }
