@@ -74,8 +74,30 @@ const INTROSPECTION = new Set([
   "quick_check",
 ]);
 
+/** Verdicts per analysed statement (sql-text's analyze() hands out the same objects again). */
+const verdicts = new WeakMap<Statement, StmtError | null>();
+
 /** Throws SQLITE_AUTH for a statement the server refuses (see the module comment). */
 export function checkAllowed(st: Statement): void {
+  let verdict = verdicts.get(st);
+  if (verdict === undefined) {
+    verdict = refusal(st);
+    verdicts.set(st, verdict);
+  }
+  if (verdict !== null) throw verdict;
+}
+
+function refusal(st: Statement): StmtError | null {
+  try {
+    refuse(st);
+    return null;
+  } catch (err) {
+    if (err instanceof StmtError) return err;
+    throw err;
+  }
+}
+
+function refuse(st: Statement): void {
   const w = words(st.sql);
   const first = w[0];
   if (first === "attach") throw denied("ATTACH");
