@@ -61,6 +61,8 @@ export type CoordinationStarter = (context: {
   /** What the nodes are built with: the host's jobs and cron tasks see the same env. */
   nodeEnv: Readonly<Record<string, string>>;
   secretEnv: Readonly<Record<string, string>>;
+  /** More bindings every node reads from the environment (`--secrets`): the host reads them too. */
+  secrets: readonly string[];
 }) => Promise<{
   processes: ProcessRecord[];
   extendNode?(node: NodeDescription): NodeDescription;
@@ -350,6 +352,7 @@ export async function clusterUp(options: ClusterUpOptions): Promise<ClusterState
         cli: options.cli,
         nodeEnv: state.nodeEnv,
         secretEnv: state.secretEnv,
+        secrets: options.secrets ?? [],
       }),
     );
     state.services.push(...coordination.processes);

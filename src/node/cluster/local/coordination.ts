@@ -38,7 +38,7 @@ export const startCoordinationHost: CoordinationStarter = async (context) => {
     entry,
     crons: app.crons ?? [],
     env: context.nodeEnv,
-    secrets: Object.keys(context.secretEnv),
+    secrets: [...context.secrets, ...Object.keys(context.secretEnv)],
   });
   const config = writeNodeConfig(description, join(hostDir, "coord-host.capnp"));
   const token = randomBytes(32).toString("hex");
