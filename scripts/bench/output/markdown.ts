@@ -75,6 +75,14 @@ export function markdown(r: Results): string {
       `${s.pinning} ${s.seed_links} links seeded in every target before measuring.`,
   );
 
+  const merged = (h as { merged?: { scenarios: string[]; command: string; date: string }[] })
+    .merged;
+  for (const m of merged ?? []) {
+    out.push(
+      `Rows of ${m.scenarios.join(", ")} come from a later partial run: \`${m.command}\` on ${m.date}, merged with scripts/bench/merge.ts; the other rows are the run above.`,
+    );
+  }
+
   out.push("## Requests per second and latency");
   out.push(
     table(
