@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CoordHostSpec, runCoordHost } from "../../node/cluster/coord-host.ts";
+import { startGateways } from "../../node/cluster/gateway/redundant.ts";
 import {
   type ClusterOptions,
   clusterDown,
@@ -185,6 +186,7 @@ export const clusterCommand = defineCommand({
           ),
           mode,
           db,
+          launchGateways: startGateways,
           ...(flags.port ? { port: count(flags.port, "--port", 0, 65535) } : {}),
         }).catch((error: Error) => {
           throw new CliError(`cluster up failed: ${error.message}`, {
