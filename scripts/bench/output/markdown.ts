@@ -39,8 +39,8 @@ function cacheSection(r: Results): string {
         ],
         ["fastify + better-sqlite3 uncached, req/s", fmt(c.fastify_uncached_rps), ""],
         [
-          "cached nimbus / fastify uncached",
-          fmt(c.vs_fastify_uncached),
+          "cached nimbus / fastify uncached (by CPU/req)",
+          `${fmt(c.vs_fastify_uncached)} (${fmt(c.vs_fastify_uncached_by_cpu)})`,
           `≥ 1: ${goal(c.goals.at_least_fastify_uncached)}`,
         ],
         [

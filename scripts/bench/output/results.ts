@@ -54,6 +54,8 @@ export interface CacheSummary {
   fastify_uncached_rps: number | null;
   /** cached nimbus / fastify uncached. Goal >= 1. */
   vs_fastify_uncached: number | null;
+  /** The same from CPU per request (fastify's / cached nimbus's): robust to other load. */
+  vs_fastify_uncached_by_cpu: number | null;
   /** The list page under 19 reads to 1 write (each write invalidates it). */
   mix_95_5: CacheMix | null;
   goals: { speedup_at_least_5: boolean | null; at_least_fastify_uncached: boolean | null };
@@ -76,6 +78,10 @@ export function cacheSummary(rows: Row[], mix: CacheMix | null): CacheSummary {
     speedup_by_cpu: ratio(uncached?.cpu_us_per_req ?? null, cached?.cpu_us_per_req ?? null),
     fastify_uncached_rps: fastify?.rps ?? null,
     vs_fastify_uncached: vsFastify,
+    vs_fastify_uncached_by_cpu: ratio(
+      fastify?.cpu_us_per_req ?? null,
+      cached?.cpu_us_per_req ?? null,
+    ),
     mix_95_5: mix,
     goals: {
       speedup_at_least_5: speedup === null ? null : speedup >= 5,
