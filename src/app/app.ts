@@ -1,5 +1,6 @@
 import { contextStorage } from "hono/context-storage";
 import { type CacheSettings, createApp } from "nimbus-web";
+import { coordination } from "nimbus-web/coord";
 import type { AppBindings } from "./bindings.ts";
 import { linksLive } from "./live/routes.ts";
 import { commentResource, linkResource } from "./resources/links.tsx";
@@ -12,7 +13,17 @@ import { LIVE_LIST_SCRIPT, LIVE_LIST_SCRIPT_PATH } from "./views/live-list-scrip
  * `cache` is the node's cache settings (the tests start a second node with its own).
  */
 export function createDemoApp(cache?: CacheSettings) {
-  const app = createApp<AppBindings>({ name: "Nimbus Links", layout: AppLayout, cache });
+  const app = createApp<AppBindings>({
+    name: "Nimbus Links",
+    layout: AppLayout,
+    cache,
+    // Visitors keep a cookie; the editor's session lives in nimbus/coord, so signing out ends it
+    // (a cookie saved while signed in points at nothing afterwards).
+    sessions: {
+      store: (c) => coordination(c.env as AppBindings).sessions,
+      serverSide: (data) => data.role === "editor",
+    },
+  });
 
   // The request's context for the layout (the header shows who is signed in).
   app.use(contextStorage());

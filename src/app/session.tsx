@@ -31,6 +31,8 @@ export async function signIn(c: Context<AppEnv>) {
   const { session } = c.var;
   if (field("_method").toUpperCase() === "DELETE") {
     session.set("role", null);
+    // A new id: the server-side session the old cookie named is deleted.
+    session.regenerate();
     session.flash("Signed out.");
     return c.redirect("/links", 303);
   }
@@ -52,7 +54,8 @@ export async function signIn(c: Context<AppEnv>) {
     return c.render(<SignIn csrf={session.csrfToken()} errors={errors} />, { title, status: 422 });
   }
   session.set("role", "editor");
-  // A new privilege, a new CSRF token: one seen before signing in is worth nothing after.
+  // A new privilege, a new session id and CSRF token: those seen before signing in are worth nothing after.
+  session.regenerate();
   session.set("csrf", crypto.randomUUID());
   session.flash("Signed in as editor.");
   return c.redirect("/links", 303);

@@ -274,3 +274,24 @@ describe("6. headers and cookies", () => {
     for (const ws of sockets) ws.close(1000, "done");
   });
 });
+
+describe("sessions end when the user signs out", () => {
+  it("a cookie saved while signed in is worth nothing after sign-out", async () => {
+    const browser = new Visitor(freshIp());
+    const _csrf =
+      /name="_csrf" value="([^"]+)"/.exec((await browser.page("/session/new")).html)?.[1] ?? "";
+    const signedIn = await browser.submit("/session", { _csrf, password: "nimbus-editor" });
+    expect(signedIn.status).toBe(303);
+    const saved = browser.cookies.get("nimbus_session") ?? "";
+    const page = await browser.page("/links");
+    expect(page.html).toContain("Signed in as editor");
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? "";
+    expect((await browser.submit("/session", { _csrf: token, _method: "DELETE" })).status).toBe(
+      303,
+    );
+    expect((await browser.page("/links")).html).not.toContain("Signed in as editor");
+    const replay = new Visitor(freshIp());
+    replay.cookies.set("nimbus_session", saved);
+    expect((await replay.page("/links")).html).not.toContain("Signed in as editor");
+  });
+});

@@ -129,6 +129,13 @@ export interface SessionOptions {
   store?: (c: Context<NimbusEnv>) => SessionStore;
   /** How long a server-side session lives after its last change (default 14 days). */
   ttlSeconds?: number;
+  /**
+   * Which sessions live in the `store` (default: all). E.g. `(data) => data.userId != null`:
+   * anonymous visitors keep a cookie (no store call per request), signed-in users get a
+   * server-side session that sign-out or a password change really ends, since the data a
+   * saved cookie pointed at is gone.
+   */
+  serverSide?: (data: Record<string, unknown>) => boolean;
 }
 
 /**
@@ -141,15 +148,22 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
     const secret = sessionSecret(c);
     const cookie = await signedCookie(c, secret);
     const store = options.store?.(c);
-    const data = store ? (cookie ? ((await store.get(cookie)) ?? {}) : {}) : parseData(cookie);
+    // A cookie holds either the data (JSON, an object) or the id of data in the store.
+    const storedId = cookie !== undefined && !cookie.startsWith("{") ? cookie : undefined;
+    const data = storedId
+      ? ((store ? await store.get(storedId) : undefined) ?? {})
+      : parseData(cookie);
     const current = new Session(data as SessionData);
     c.set("session", current);
     await next();
     if (!current.dirty) return;
-    if (!store) return writeCookie(c, JSON.stringify(current), secret);
-    const id = cookie && !current.regenerating ? cookie : crypto.randomUUID();
+    if (!store || !(options.serverSide?.(current.toJSON()) ?? true)) {
+      if (store && storedId) await store.delete(storedId);
+      return writeCookie(c, JSON.stringify(current), secret);
+    }
+    const id = storedId && !current.regenerating ? storedId : crypto.randomUUID();
     await store.set(id, current.toJSON(), ttl);
-    if (cookie && id !== cookie) await store.delete(cookie);
+    if (storedId && id !== storedId) await store.delete(storedId);
     if (id !== cookie) await writeCookie(c, id, secret);
   };
 }
