@@ -236,7 +236,9 @@ let nextSample = 1;
 while (Date.now() < end) {
   const due = Math.floor(((Date.now() - started) / 1000) * rate);
   while (sent < due) {
-    const p = oneStep().finally(() => inflight.delete(p));
+    const p = oneStep()
+      .catch((error: unknown) => errors.push(`reading a response: ${String(error)}`))
+      .finally(() => inflight.delete(p));
     inflight.add(p);
     sent += 1;
   }
