@@ -51,7 +51,11 @@ it("serves the demo from a generated config with plain workerd serve", async () 
   expect(config).toContain("localDisk");
 
   workerd = spawn(workerdBinary(ROOT), ["serve", file], {
-    env: { ...process.env, NIMBUS_NODE_TOKEN: "t0ken" },
+    env: {
+      ...process.env,
+      NIMBUS_NODE_TOKEN: "t0ken",
+      SESSION_SECRET: "build-test-session-secret-0123456789",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
