@@ -129,7 +129,14 @@ export function coordinationHost(worker: HostedWorker): ExportedHandler<HostBind
       if (route === "call" && request.method === "POST") return await call(request, env);
       if (route === "cron" && request.method === "POST") return await startClock(env);
       if (route.startsWith("room/") && request.method === "GET") {
-        return await connect(request, env, decodeURIComponent(route.slice(5)));
+        let name: string;
+        try {
+          name = decodeURIComponent(route.slice(5));
+        } catch {
+          return refuse(400, "the room name is not valid percent-encoding");
+        }
+        if (!name) return refuse(400, "a room needs a non-empty name");
+        return await connect(request, env, name);
       }
       return refuse(404, `no route ${request.method} ${path}`);
     },
