@@ -10,6 +10,7 @@ import {
   startMirroredCluster,
   stopMirroredCluster,
 } from "../../node/dqlite/cluster.ts";
+import { isSameProcess } from "../../node/dqlite/processes.ts";
 import { UsageError } from "../errors.ts";
 import { say, step } from "../progress.ts";
 
@@ -24,7 +25,11 @@ export async function dbCluster(action: string | undefined, flags: ClusterFlags)
       return up(dir, flags);
     case "down": {
       const stopped = await stopMirroredCluster(dir, step);
-      say(stopped > 0 ? `Stopped ${stopped} processes.` : `No mirrored database runs from ${dir}.`);
+      say(
+        stopped > 0
+          ? `Stopped ${stopped} processes. The data stays in ${dir}: \`nimbus db cluster up\` starts the same nodes again.`
+          : `No mirrored database runs from ${dir}.`,
+      );
       return;
     }
     case "status":
@@ -44,16 +49,21 @@ async function up(dir: string, flags: ClusterFlags): Promise<void> {
       `--nodes ${flags.nodes} is not a node count from 1 to 9 (3 or 5 make sense).`,
     );
   }
-  const running = readClusterState(dir);
+  const state = readClusterState(dir);
+  const running = state?.nodes.some((node) =>
+    [node.dqlite, node.libsql].some((r) => r !== null && isSameProcess(r.pid, r.startTime)),
+  );
   if (running) {
     throw new UsageError(
       `A mirrored database already runs from ${dir}.`,
       "Stop it with `nimbus db cluster down`, or pass another --dir.",
     );
   }
+  // Stopped earlier (down, a reboot): the same nodes start again on their recorded addresses.
   const cluster = await startMirroredCluster({
     dir,
     nodes,
+    specs: state?.nodes.map((node) => node.spec),
     host: flags.host,
     detached: true,
     step,
@@ -78,6 +88,13 @@ async function status(dir: string): Promise<void> {
   const state = readClusterState(dir);
   if (!state) {
     say(`No mirrored database runs from ${dir}.`);
+    return;
+  }
+  const alive = state.nodes.some((node) =>
+    [node.dqlite, node.libsql].some((r) => r !== null && isSameProcess(r.pid, r.startTime)),
+  );
+  if (!alive) {
+    say(`The mirrored database in ${dir} is stopped: \`nimbus db cluster up\` starts it again.`);
     return;
   }
   let leader = "";

@@ -4,7 +4,7 @@
  * `nimbus cluster up --db mirrored` and the tests; {@link nodeCommands} gives the same command
  * lines to process managers (systemd units for three machines).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { ensureDqliteBinary } from "./build.ts";
@@ -26,6 +26,11 @@ export type MirroredClusterOptions = {
   libsqlPorts?: number[];
   /** Processes outlive this one (logs in each node's folder); `stopMirroredCluster` ends them. */
   detached?: boolean;
+  /**
+   * The nodes of an existing cluster in `dir` to start again (their addresses are part of the
+   * replicated configuration and cannot change): readClusterState(dir).nodes' specs.
+   */
+  specs?: MirroredNodeSpec[];
   /** Runs each step (building, starting node 2 …) and may show it: the CLI passes its spinner. */
   step?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
 };
@@ -94,7 +99,7 @@ export async function startMirroredCluster(
     "Preparing the dqlite node program (built once from its Go source, then cached)",
     ensureDqliteBinary,
   );
-  const specs = await planCluster(options);
+  const specs = options.specs ?? (await planCluster(options));
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
   const nodes = specs.map((spec) => new MirroredNode(spec, binary, options.detached === true));
@@ -141,7 +146,7 @@ function makeCluster(dir: string, nodes: MirroredNode[]): MirroredCluster {
       // Endpoints first (no new work), then the members.
       await Promise.all(nodes.map((node) => node.stopLibsqlOnly()));
       await Promise.all(nodes.map((node) => node.stop()));
-      rmSync(join(dir, STATE), { force: true });
+      writeState(dir, nodes);
     },
   };
 }
@@ -189,7 +194,7 @@ function writeState(dir: string, nodes: MirroredNode[]): void {
   writeFileSync(join(dir, STATE), `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** The URLs of a detached cluster started in `dir`, or null when none runs there. */
+/** The nodes of a cluster started in `dir` (their processes null once stopped), or null. */
 export function readClusterState(dir: string): StateFile | null {
   try {
     return JSON.parse(readFileSync(join(resolve(dir), STATE), "utf8")) as StateFile;
@@ -220,6 +225,10 @@ export async function stopMirroredCluster(
   await Promise.all(
     state.nodes.map((node) => stop(`dqlite node ${node.spec.index + 1}`, node.dqlite)),
   );
-  rmSync(join(resolve(dir), STATE), { force: true });
+  // The specs stay: the nodes' addresses are part of their data, `up` starts the same ones again.
+  writeFileSync(
+    join(resolve(dir), STATE),
+    `${JSON.stringify({ nodes: state.nodes.map((n) => ({ ...n, dqlite: null, libsql: null })) }, null, 2)}\n`,
+  );
   return stopped;
 }

@@ -1,6 +1,6 @@
 /** Child processes of a mirrored node: started, waited for, and stopped by pid only. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 
 export type Started = { child: ChildProcess; pid: number };
 
@@ -16,6 +16,8 @@ export async function startProcess(
 ): Promise<Started> {
   const detached = options.logFile !== undefined;
   const log = detached ? openSync(options.logFile as string, "a") : undefined;
+  // The log may hold earlier runs' lines: only what this run appends can say it is ready.
+  const logStart = log === undefined ? 0 : fstatSync(log).size;
   const child = spawn(command, args, {
     stdio: detached ? ["ignore", log, log] : ["ignore", "pipe", "pipe"],
     detached,
@@ -25,7 +27,8 @@ export async function startProcess(
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${command}`);
   let output = "";
-  const readOutput = () => (detached ? safeRead(options.logFile as string) : output);
+  const readOutput = () =>
+    detached ? safeRead(options.logFile as string).slice(logStart) : output;
   await new Promise<void>((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 60_000;
     let poll: NodeJS.Timeout | undefined;
