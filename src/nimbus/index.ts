@@ -30,6 +30,7 @@ export {
   PBKDF2_ITERATIONS,
   verifyPassword,
 } from "./accounts/password.ts";
+export { type RequireUserOptions, requireUser } from "./accounts/require-user.ts";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";
 export {
   type CachedOptions,
