@@ -4,6 +4,18 @@
  */
 export { type AppBundle, bundleApp, describeBundle, readWranglerConfig } from "./app-bundle.ts";
 export {
+  type CoordHostProcess,
+  type CoordHostProcessOptions,
+  type CoordHostSpec,
+  runCoordHost,
+  type SupervisedCoordHost,
+  startCoordHost,
+  superviseCoordHost,
+} from "./coord-host.ts";
+export { bundleCoordHostEntry, HOST_ENTRY } from "./coord-host-bundle.ts";
+export { type CoordHostOptions, describeCoordHost } from "./coord-host-config.ts";
+export { COORD_CLASSES, COORD_HOST_ENV, COORD_TOKEN_ENV, withCoordHost } from "./coord-node.ts";
+export {
   buildPaths,
   DEFAULT_SECRETS,
   describeNode,
