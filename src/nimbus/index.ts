@@ -23,6 +23,7 @@ export {
 } from "drizzle-orm";
 // Columns and query helpers, so a model file needs only "nimbus-web".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+export { createApiToken, hashApiToken, presentedApiToken } from "./accounts/api-token.ts";
 export {
   hashPassword,
   MAX_PASSWORD_LENGTH,
