@@ -27,8 +27,7 @@ export async function startProcess(
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${command}`);
   let output = "";
-  const readOutput = () =>
-    detached ? safeRead(options.logFile as string).slice(logStart) : output;
+  const readOutput = () => (detached ? safeRead(options.logFile as string, logStart) : output);
   await new Promise<void>((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 60_000;
     let poll: NodeJS.Timeout | undefined;
@@ -67,9 +66,10 @@ export async function startProcess(
   return { child, pid };
 }
 
-function safeRead(file: string): string {
+/** The file from byte `offset` on (its earlier bytes are older runs' lines). */
+function safeRead(file: string, offset: number): string {
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(file).subarray(offset).toString("utf8");
   } catch {
     return "";
   }
