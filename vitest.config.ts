@@ -43,7 +43,8 @@ export default defineConfig({
       },
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./test/coord/wrangler.toml" } })],
-        test: { name: "coord", include: ["test/coord/**/*.test.ts"] },
+        // A thousand durable writes each fsync: seconds on a quiet machine, more on a busy one.
+        test: { name: "coord", include: ["test/coord/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
         test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
