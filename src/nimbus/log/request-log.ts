@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { NimbusEnv } from "../env.ts";
+import { setResponseHeader } from "../http/response-header.ts";
 
 /** A caller's id is kept only if it can't forge log lines or flood them. */
 const SAFE_ID = /^[\w.:-]{1,128}$/;
@@ -12,7 +13,7 @@ export function requestLog(): MiddlewareHandler<NimbusEnv> {
     const requestId = given && SAFE_ID.test(given) ? given : crypto.randomUUID();
     c.set("requestId", requestId);
     await next();
-    c.header("X-Request-Id", requestId);
+    setResponseHeader(c, "X-Request-Id", requestId);
     console.log(
       JSON.stringify({
         level: c.res.status >= 500 ? "error" : "info",

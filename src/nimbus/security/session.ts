@@ -1,7 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { getSignedCookie, setSignedCookie } from "hono/cookie";
+import { getSignedCookie } from "hono/cookie";
+import { serializeSigned } from "hono/utils/cookie";
 import type { SessionStore } from "../coord/session-store.ts";
 import type { NimbusEnv } from "../env.ts";
+import { setResponseHeader } from "../http/response-header.ts";
 import { requestIsHttps } from "./client-address.ts";
 
 const COOKIE = "nimbus_session";
@@ -116,9 +118,11 @@ async function signedCookie(c: Context<NimbusEnv>, secret: string): Promise<stri
   return (await getSignedCookie(c, secret, COOKIE)) || undefined;
 }
 
-function writeCookie(c: Context<NimbusEnv>, value: string, secret: string): Promise<void> {
+async function writeCookie(c: Context<NimbusEnv>, value: string, secret: string): Promise<void> {
   const secure = requestIsHttps(c);
-  return setSignedCookie(c, COOKIE, value, secret, { ...COOKIE_OPTIONS, secure });
+  // What setSignedCookie writes, set without copying the response (see setResponseHeader).
+  const cookie = await serializeSigned(COOKIE, value, secret, { ...COOKIE_OPTIONS, secure });
+  setResponseHeader(c, "Set-Cookie", cookie, { append: true });
 }
 
 export interface SessionOptions {

@@ -1,5 +1,7 @@
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import { getCookie } from "hono/cookie";
+import { serialize } from "hono/utils/cookie";
+import { setResponseHeader } from "../../http/response-header.ts";
 
 /** The request and response header that carries an API client's consistency token. */
 export const CONSISTENCY_HEADER = "Nimbus-Consistency";
@@ -22,14 +24,15 @@ export function readToken(c: Context): string | undefined {
  * that sets a cookie is never cached for others, see nimbus/cache).
  */
 export function writeToken(c: Context, token: string, advanced: boolean): void {
-  c.header(CONSISTENCY_HEADER, token);
+  setResponseHeader(c, CONSISTENCY_HEADER, token);
   if (!advanced || c.req.header(CONSISTENCY_HEADER)) return;
   if (getCookie(c, CONSISTENCY_COOKIE) === token) return;
-  setCookie(c, CONSISTENCY_COOKIE, token, {
+  const cookie = serialize(CONSISTENCY_COOKIE, token, {
     path: "/",
     httpOnly: true,
     sameSite: "Lax",
     secure: new URL(c.req.url).protocol === "https:",
     maxAge: COOKIE_MAX_AGE_SECONDS,
   });
+  setResponseHeader(c, "Set-Cookie", cookie, { append: true });
 }
