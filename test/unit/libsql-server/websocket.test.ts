@@ -81,6 +81,19 @@ describe("Hrana over WebSockets", () => {
     expect((await db.execute("SELECT count(*) AS n FROM t")).rows[0]?.n).toBe(2);
   });
 
+  it("rolls back a transaction left idle on a socket, so waiting writers get the lock", async () => {
+    const server = await fx.start({ busyTimeoutMs: 3_000, transactionIdleTimeoutMs: 200 });
+    const holder = client(wsUrl(server));
+    const other = client(wsUrl(server));
+    await holder.execute("CREATE TABLE t (v TEXT)");
+    const tx = await holder.transaction("write");
+    await tx.execute("INSERT INTO t VALUES ('abandoned')");
+    await other.execute("INSERT INTO t VALUES ('waiter')");
+    expect((await other.execute("SELECT v FROM t")).rows.map((r) => r.v)).toEqual(["waiter"]);
+    const expired = await errorOf(tx.execute("SELECT 1"));
+    expect((expired as LibsqlError).code).toBe("STREAM_EXPIRED");
+  });
+
   it("takes the token in hello (JWT or static) and refuses a wrong one", async () => {
     const { publicKey, privateKey } = generateKeyPairSync("ed25519");
     const server = await fx.start({ authJwtKey: publicKey, authToken: "static-secret" });
