@@ -56,7 +56,7 @@ function stmtError(failure: DqliteFailure): StmtError {
 const lost = (failure: DqliteFailure | undefined) =>
   failure?.code === "UNAVAILABLE" || failure?.code === "NO_SESSION";
 
-export const abortedTransaction = () =>
+const abortedTransactionError = () =>
   new TransactionLostError(
     "The mirrored database changed leader during this transaction: it was rolled back and nothing of it was written. Retry the transaction.",
   );
@@ -98,6 +98,8 @@ export class DqliteConnection {
   /** Savepoints opened outside a transaction start one; RELEASE of the last one commits it. */
   #savepoints: string[] = [];
   #tainted = false;
+  /** The open transaction was lost to a leader change (a ROLLBACK then has nothing to undo). */
+  #lost = false;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -108,6 +110,14 @@ export class DqliteConnection {
     return !this.#inTransaction;
   }
 
+  /** Forgets the transaction the leader change took; the error tells the client so. */
+  #abort(): StmtError {
+    this.#inTransaction = false;
+    this.#savepoints = [];
+    this.#lost = true;
+    return abortedTransactionError();
+  }
+
   /** Runs one statement with positional arguments; failures are StmtErrors. */
   async execute(st: Statement, args: ProtoValue[]): Promise<DqliteResult> {
     const shape = shapeOf(st);
@@ -116,6 +126,7 @@ export class DqliteConnection {
       case "read":
         return this.#read({ sql: st.sql, args, query: true });
       case "begin": {
+        this.#lost = false;
         const [result] = await this.#inSession([{ sql: st.sql, args }]);
         this.#inTransaction = true;
         return result as DqliteResult;
@@ -141,9 +152,12 @@ export class DqliteConnection {
           return (await this.#inSession([{ sql: st.sql, args }]))[0] as DqliteResult;
         return this.#commit({ sql: st.sql, args });
       case "rollback": {
+        const wasLost = this.#lost;
         this.#inTransaction = false;
         this.#savepoints = [];
-        if (this.#session === null) return empty();
+        this.#lost = false;
+        // After a lost transaction the client's ROLLBACK finds nothing to undo: that is success.
+        if (this.#session === null || wasLost) return empty();
         const [result] = await this.#inSession([{ sql: st.sql, args }]);
         return result as DqliteResult;
       }
@@ -174,7 +188,7 @@ export class DqliteConnection {
         if (this.#inTransaction) {
           this.#inTransaction = false;
           this.#savepoints = [];
-          throw abortedTransaction();
+          throw this.#abort();
         }
         return;
       }
@@ -246,7 +260,7 @@ export class DqliteConnection {
       if (this.#inTransaction) {
         this.#inTransaction = false;
         this.#savepoints = [];
-        throw abortedTransaction();
+        throw this.#abort();
       }
       // Outside a transaction these statements (BEGIN, SAVEPOINT, a PRAGMA, VACUUM …) leave
       // nothing half-done: they run again on the new leader.
@@ -374,7 +388,7 @@ export class DqliteConnection {
       if (!own) {
         this.#inTransaction = false;
         this.#savepoints = [];
-        throw abortedTransaction();
+        throw this.#abort();
       }
       if (Date.now() > deadline) throw unavailable(response.error.message);
     }

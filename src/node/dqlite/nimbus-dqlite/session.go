@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -345,11 +346,14 @@ func describeError(err error, index int) failure {
 		}
 		return failure{Code: code, Message: e.Message, Index: index}
 	}
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
-		return failure{Code: "UNAVAILABLE", Message: "lost the connection to the dqlite leader: " + err.Error(), Index: index}
-	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return failure{Code: "UNAVAILABLE", Message: "the dqlite leader did not answer in time", Index: index}
 	}
-	return failure{Code: "SQLITE_ERROR", Message: err.Error(), Index: index}
+	if strings.Contains(err.Error(), "too many parameters") {
+		return failure{Code: "SQLITE_RANGE", Message: err.Error(), Index: index}
+	}
+	// Anything but an error from SQLite on the leader is the connection to it failing (bad
+	// connection, "receive: header: EOF" when the leader dies mid-answer …): the statement's
+	// outcome is unknown, and the session is gone.
+	return failure{Code: "UNAVAILABLE", Message: "lost the connection to the dqlite leader: " + err.Error(), Index: index}
 }
