@@ -71,5 +71,15 @@ export default defineConfig({
 }
 
 export function gitignore(): string {
-  return ["node_modules/", ".wrangler/", "dist/", ".dev.vars", "*.log", ""].join("\n");
+  // .nimbus/: the local libSQL database, `nimbus cluster` state; build/: `nimbus build` output.
+  return [
+    "node_modules/",
+    ".wrangler/",
+    "dist/",
+    "build/",
+    ".nimbus/",
+    ".dev.vars",
+    "*.log",
+    "",
+  ].join("\n");
 }

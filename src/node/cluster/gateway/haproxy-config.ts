@@ -43,7 +43,7 @@ export function haproxyConfig(config: GatewayConfig): string {
 global
   maxconn ${config.maxConnections ?? 4096}
   stats socket ${config.adminSocket} mode 600 level admin
-${config.adminAddress ? `  stats socket ipv4@${config.adminAddress} level admin\n` : ""}${config.threads ? `  nbthread ${config.threads}\n` : ""}  # Dynamic servers (nodes checking in) may carry health and agent checks.
+${config.adminAddress ? `  stats socket ipv4@${config.adminAddress} level admin\n` : ""}${config.threads ? `  nbthread ${config.threads}\n` : ""}  # A reload or stop waits at most this long for open requests (nodes drain themselves first).
   hard-stop-after 30s
 
 defaults
