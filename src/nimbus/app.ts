@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC } from "hono/jsx";
 import type { Schema } from "hono/types";
 import { privateByDefault } from "./cache/privacy.ts";
@@ -77,6 +77,21 @@ export interface AppOptions {
   cache?: CacheSettings;
 }
 
+/** The env a resource's handlers were typed for. */
+type EnvOf<R> = R extends {
+  readonly options: { readonly use?: readonly MiddlewareHandler<infer E>[] };
+}
+  ? E
+  : never;
+
+/**
+ * Each resource, or `never` when it was declared for bindings or variables this app doesn't
+ * have (`resourceWith<OtherEnv>()`): a compile error where it is mounted, not a missing value at run time.
+ */
+type MountableOn<AppEnv, R extends readonly unknown[]> = {
+  [K in keyof R]: AppEnv extends EnvOf<R[K]> ? R[K] : never;
+};
+
 /** A Hono app with Nimbus's conventions; `resources()` mounts declared resources. */
 export class NimbusApp<
   Bindings extends object = object,
@@ -97,7 +112,7 @@ export class NimbusApp<
 
   /** Adds each resource's REST routes (HTML and JSON), typed for Hono's client (`hc`). */
   resources<const R extends readonly AnyResource[]>(
-    ...list: R
+    ...list: R & MountableOn<NimbusEnv<Bindings, Variables>, R>
   ): NimbusApp<Bindings, Variables, S & ResourcesSchema<R>> {
     for (const resource of list) {
       const patterns = mountResource(this as unknown as Hono<NimbusEnv>, resource);

@@ -1,5 +1,6 @@
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import {
+  createApp,
   integer,
   model,
   type NimbusEnv,
@@ -52,6 +53,10 @@ describe("types end to end", () => {
       },
     });
     expect(declared.path).toBe("/authors/:authorId/posts");
+    // Mounted where the bindings it reads exist: fine; elsewhere, a compile error.
+    createApp<{ MY_SECRET: string }, { user: { id: number } }>().resources(declared);
+    // @ts-expect-error: this app has no MY_SECRET and no c.var.user for the resource's handlers.
+    createApp().resources(declared);
     const bySlug = resource("/authors/:slug", Author, {
       key: "slug",
       actions: {
