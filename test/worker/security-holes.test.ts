@@ -213,6 +213,8 @@ describe("6. headers and cookies", () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(csp).toContain("frame-ancestors 'none'");
+    // With "no-referrer" a browser's own form posts carry Origin: null, which is refused.
+    expect(res.headers.get("Referrer-Policy")).toBe("same-origin");
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 

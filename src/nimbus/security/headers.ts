@@ -35,6 +35,9 @@ export function securityHeaders(
 ): MiddlewareHandler<NimbusEnv & { Variables: SecureHeadersVariables }> {
   const base = secureHeaders({
     strictTransportSecurity: false,
+    // Not "no-referrer": under it browsers send `Origin: null` with the site's own form posts,
+    // which the CSRF check refuses. "same-origin" still tells other sites nothing.
+    referrerPolicy: "same-origin",
     ...(csp ? { contentSecurityPolicy: csp } : {}),
   });
   return async (c, next) => {
