@@ -27,6 +27,7 @@ const { values } = parseArgs({
     "max-seconds": { type: "string", default: "300" },
     rate: { type: "string", default: "100" },
     modes: { type: "string", default: "vrrp,active-active" },
+    faults: { type: "string", default: "link-down,kill-haproxy" },
     out: {
       type: "string",
       default: join(import.meta.dirname, "../../bench/results/gateway-failover.json"),
@@ -57,13 +58,19 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+type Fault = "link-down" | "kill-haproxy";
+const faults = values.faults
+  .split(",")
+  .filter((f): f is Fault => f === "link-down" || f === "kill-haproxy");
+
 type Row = Omit<FailoverFigures, "acknowledgedCreates" | "failuresOutsideFault"> & {
   mode: GatewayMode;
+  fault: Fault;
   round: number;
   lostAcknowledgedCreates: number;
 };
 
-async function round(mode: GatewayMode, n: number): Promise<Row> {
+async function round(mode: GatewayMode, fault: Fault, n: number): Promise<Row> {
   const lab = await startGatewayLab(mode);
   current = lab;
   try {
@@ -71,7 +78,10 @@ async function round(mode: GatewayMode, n: number): Promise<Row> {
     if (!victim) throw new Error("no gateway holds the virtual address");
     const load = await lab.startLoad({ rate });
     await new Promise((resolve) => setTimeout(resolve, loadMs / 2));
-    lab.lab.linkDown(victim.machine);
+    // The machine drops off the network, or its HAProxy dies (kill -9) and keepalived notices.
+    await load.mark();
+    if (fault === "link-down") lab.lab.linkDown(victim.machine);
+    else victim.haproxy.kill("SIGKILL");
     await load.mark();
     await new Promise((resolve) => setTimeout(resolve, loadMs / 2));
     const figures = failoverFigures(await load.stop());
@@ -83,10 +93,12 @@ async function round(mode: GatewayMode, n: number): Promise<Row> {
       (tag) => !urls.has(`https://example.com/${tag}`),
     );
     const { acknowledgedCreates, failuresOutsideFault, ...shown } = figures;
-    const row: Row = { mode, round: n, ...shown, lostAcknowledgedCreates: lost.length };
+    const row: Row = { mode, fault, round: n, ...shown, lostAcknowledgedCreates: lost.length };
     console.log(JSON.stringify(row));
     for (const r of failuresOutsideFault)
-      console.log(`  failed outside the fault (mark ${figures.markMs}): ${JSON.stringify(r)}`);
+      console.log(
+        `  failed outside the fault (fault between ${figures.faultMs.join(" and ")} ms): ${JSON.stringify(r)}`,
+      );
     return row;
   } finally {
     await lab.lab.cleanup();
@@ -98,28 +110,31 @@ const rows: Row[] = [];
 const modes = values.modes
   .split(",")
   .filter((m): m is GatewayMode => m === "vrrp" || m === "active-active");
-for (const mode of modes) {
-  for (let n = 1; n <= rounds; n++) rows.push(await round(mode, n));
-}
+for (const fault of faults)
+  for (const mode of modes)
+    for (let n = 1; n <= rounds; n++) rows.push(await round(mode, fault, n));
 clearTimeout(timer);
 
-const summary = modes.map((mode) => {
-  const of = rows.filter((r) => r.mode === mode);
-  const gaps = of.map((r) => r.gapMs).sort((a, b) => a - b);
-  return {
-    mode,
-    rounds: of.length,
-    gapMs: { min: gaps[0], median: gaps[Math.floor(gaps.length / 2)], max: gaps.at(-1) },
-    failed: of.reduce((s, r) => s + r.failed, 0),
-    inFlightAtFault: of.reduce((s, r) => s + r.inFlightAtFault, 0),
-    failedOutsideFault: of.reduce((s, r) => s + r.failedOutsideFault, 0),
-    lostAcknowledgedCreates: of.reduce((s, r) => s + r.lostAcknowledgedCreates, 0),
-  };
-});
+const summary = faults.flatMap((fault) =>
+  modes.map((mode) => {
+    const of = rows.filter((r) => r.mode === mode && r.fault === fault);
+    const gaps = of.map((r) => r.gapMs).sort((a, b) => a - b);
+    return {
+      mode,
+      fault,
+      rounds: of.length,
+      gapMs: { min: gaps[0], median: gaps[Math.floor(gaps.length / 2)], max: gaps.at(-1) },
+      failed: of.reduce((s, r) => s + r.failed, 0),
+      inFlightAtFault: of.reduce((s, r) => s + r.inFlightAtFault, 0),
+      failedOutsideFault: of.reduce((s, r) => s + r.failedOutsideFault, 0),
+      lostAcknowledgedCreates: of.reduce((s, r) => s + r.lostAcknowledgedCreates, 0),
+    };
+  }),
+);
 const command = `node scripts/chaos/gateway-failover.ts ${process.argv.slice(2).join(" ")}`.trim();
 writeFileSync(
   values.out,
-  `${JSON.stringify({ command, date: new Date().toISOString(), fault: "the serving gateway's link goes down", summary, rows }, null, 2)}\n`,
+  `${JSON.stringify({ command, date: new Date().toISOString(), faults: { "link-down": "the serving gateway's link goes down", "kill-haproxy": "kill -9 of the serving gateway's HAProxy" }, summary, rows }, null, 2)}\n`,
 );
 console.log(JSON.stringify(summary, null, 2));
 console.log(`written to ${values.out}`);

@@ -78,7 +78,8 @@ describe("cluster export", () => {
       '(name = "DATABASE_URL", text = "http://10.0.0.31:8080,http://10.0.0.32:8080,http://10.0.0.33:8080")',
     );
     expect(config).toContain('address = "10.0.0.22:8081"');
-    expect(config).toContain('(name = "NIMBUS_ENV", text = "production")');
+    // Never a development node on real servers, whatever wrangler.toml's [vars] say.
+    expect(config).not.toContain('(name = "NIMBUS_ENV", text = "development")');
     expect(config).toContain('fromEnvironment = "SESSION_SECRET"');
     // nimbus/coord's objects are reached on the coordination host, not kept per node.
     expect(config).toContain('external = (address = "10.0.0.31:8790"');

@@ -60,8 +60,8 @@ describe.skipIf(!enabled)("gateway redundancy: vrrp", () => {
     const backup = master.machine.name === "gw1" ? "gw2" : "gw1";
     const load = await gateway.startLoad({ rate: 60 });
     await load.untilOk(60);
-    // The fault first, then its mark: every request sent before the link went down and not yet
-    // answered counts as in flight at the fault.
+    // Marks on both sides of the fault: a request sent before it and unanswered then is in flight.
+    await load.mark();
     gateway.lab.linkDown(master.machine);
     await load.mark();
     await gateway.until(
@@ -95,6 +95,7 @@ describe.skipIf(!enabled)("gateway redundancy: active-active", () => {
     await load.untilOk(60);
     const [first] = gateway.gateways;
     if (!first) throw new Error("the lab has no gateway");
+    await load.mark();
     gateway.lab.linkDown(first.machine);
     await load.mark();
     const okAtFault = load.ok;

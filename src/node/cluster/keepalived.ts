@@ -22,12 +22,11 @@ export interface KeepalivedOptions {
   /** Seconds between adverts; VRRPv3 allows centiseconds. Default 0.2 (takeover in ~0.7 s). */
   advertInterval?: number;
   /**
-   * A command that exits 0 while this gateway's HAProxy serves; when it fails the
-   * gateway gives up the address (three failures in a row). Default: a TCP connect to HAProxy's health port.
+   * A command that exits 0 while this gateway's HAProxy serves (see haproxyHealthCheck); after
+   * three failures in a row the gateway gives up the address. None: the address follows
+   * keepalived alone.
    */
   healthCheck?: string;
-  /** Port of HAProxy's local health frontend (monitor-uri), for the default health check. */
-  healthPort?: number;
 }
 
 /** A VRRP advert interval keepalived accepts for VRRPv3 (seconds, centisecond steps). */
@@ -51,9 +50,7 @@ export function keepalivedConfig(options: KeepalivedOptions): string {
     throw new Error(`virtual_router_id ${options.virtualRouterId} is outside 1–255`);
   if (options.virtualRouterId > 255)
     throw new Error(`virtual_router_id ${options.virtualRouterId} is outside 1–255`);
-  const check =
-    options.healthCheck ??
-    (options.healthPort !== undefined ? haproxyHealthCheck(options.healthPort) : undefined);
+  const check = options.healthCheck;
   const lines = [
     `# Nimbus gateway ${options.name}: shares ${options.virtualAddress} with ${options.peers.join(", ") || "no peer"}.`,
     "global_defs {",

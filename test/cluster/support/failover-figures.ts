@@ -2,12 +2,12 @@
 import type { LoadResult, RequestRecord } from "./load-client.ts";
 
 export interface FailoverFigures {
-  /** When the fault was marked, in the client's clock (ms). */
-  markMs: number;
+  /** When the fault happened, between two marks in the client's clock (ms). */
+  faultMs: [number, number];
   requests: number;
   ok: number;
   failed: number;
-  /** Requests sent before the fault and not yet answered when it happened. */
+  /** Requests sent before the fault and not yet answered when it happened (any time between the marks). */
   inFlightAtFault: number;
   /** Failed requests that were not in flight at the fault (started after it, or ended before). */
   failedOutsideFault: number;
@@ -24,10 +24,12 @@ export interface FailoverFigures {
 }
 
 export function failoverFigures(result: LoadResult): FailoverFigures {
-  const mark = result.mark;
-  if (mark === null) throw new Error("the load client never marked the fault");
+  const before = result.marks[0];
+  const mark = result.marks.at(-1);
+  if (before === undefined || mark === undefined)
+    throw new Error("the load client never marked the fault");
   const records = result.records;
-  const inFlight = (r: RequestRecord) => r.start <= mark && r.end > mark;
+  const inFlight = (r: RequestRecord) => r.start <= mark && r.end >= before;
   const failed = records.filter((r) => !r.ok);
   const okEnds = records
     .filter((r) => r.ok)
@@ -35,14 +37,14 @@ export function failoverFigures(result: LoadResult): FailoverFigures {
     .sort((a, b) => a - b);
   let gapMs = 0;
   for (let i = 1; i < okEnds.length; i++) {
-    const before = okEnds[i - 1] as number;
-    const after = okEnds[i] as number;
+    const previous = okEnds[i - 1] as number;
+    const next = okEnds[i] as number;
     // Only stretches that contain or follow the fault count.
-    if (after >= mark) gapMs = Math.max(gapMs, after - Math.max(before, mark));
+    if (next >= before) gapMs = Math.max(gapMs, next - Math.max(previous, before));
   }
   const after = records.filter((r) => r.ok && r.start > mark).map((r) => r.end);
   return {
-    markMs: Math.round(mark),
+    faultMs: [Math.round(before), Math.round(mark)],
     requests: records.length,
     ok: records.length - failed.length,
     failed: failed.length,
@@ -50,7 +52,7 @@ export function failoverFigures(result: LoadResult): FailoverFigures {
     failedOutsideFault: failed.filter((r) => !inFlight(r)).length,
     failuresOutsideFault: failed.filter((r) => !inFlight(r)),
     gapMs: Math.round(gapMs),
-    firstSuccessAfterFaultMs: Math.round(Math.min(...after) - mark),
+    firstSuccessAfterFaultMs: Math.round(Math.min(...after) - before),
     movedToAnotherGateway: records.filter((r) => r.attempts > 1).length,
     acknowledgedCreates: records.filter((r) => r.ok && r.kind === "create").map((r) => r.tag),
   };

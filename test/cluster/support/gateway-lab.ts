@@ -53,7 +53,7 @@ export interface LoadRun {
   readonly ok: number;
   readonly failed: number;
   untilOk(n: number, timeoutMs?: number): Promise<void>;
-  /** Records the fault's moment in the client's clock. */
+  /** Records a moment in the client's clock: call it just before the fault and just after. */
   mark(): Promise<void>;
   stop(): Promise<LoadResult>;
 }
@@ -93,7 +93,7 @@ function startLoad(
   ]);
   let ok = 0;
   let failed = 0;
-  let marked = false;
+  let marked = 0;
   let result: LoadResult | undefined;
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -114,8 +114,9 @@ function startLoad(
           },
           untilOk: (n, timeoutMs) => until(`${n} successful requests`, () => ok >= n, timeoutMs),
           async mark() {
+            const target = marked + 1;
             child.stdin?.write("mark\n");
-            await until("the load client to mark the fault", () => marked, 5_000);
+            await until("the load client to mark the moment", () => marked >= target, 5_000);
           },
           async stop() {
             child.stdin?.write("stop\n");
@@ -123,7 +124,7 @@ function startLoad(
             return result as LoadResult;
           },
         });
-      } else if (line === "marked") marked = true;
+      } else if (line.startsWith("marked ")) marked = Number(line.slice(7));
       else if (line.startsWith("progress ")) {
         const [, a, b] = line.split(" ");
         ok = Number(a);

@@ -4,7 +4,8 @@
  *   node load-client.ts '{"gateways":["http://10.213.0.100:8080"],"rate":100}'
  * With one gateway it is a client of a virtual address; with several it holds the list and
  * moves to the next gateway when one does not answer (what a browser does across DNS records).
- * stdin: "mark" records the moment of a fault (answers "marked"), "stop" ends the run and prints
+ * stdin: "mark" records a moment (answers "marked"): one just before the fault, one just after,
+ * so the fault lies between them in the client's clock; "stop" ends the run and prints
  * "result <json>" with every request. stdout: "progress <ok> <failed>" every 100 ms.
  */
 import { request } from "node:http";
@@ -42,7 +43,8 @@ export interface RequestRecord {
 }
 
 export interface LoadResult {
-  mark: number | null;
+  /** The moments marked, in order (ms since the client started). */
+  marks: number[];
   records: RequestRecord[];
 }
 
@@ -55,11 +57,11 @@ const gateways = options.gateways;
 const connectTimeoutMs = options.connectTimeoutMs ?? (gateways.length > 1 ? 1000 : 3000);
 /** How long a request keeps looking for a gateway that takes it. */
 const connectBudgetMs = options.connectBudgetMs ?? 8000;
-const responseTimeoutMs = options.responseTimeoutMs ?? 4000;
+const responseTimeoutMs = options.responseTimeoutMs ?? 8000;
 const started = performance.now();
 const now = () => performance.now() - started;
 const records: RequestRecord[] = [];
-let mark: number | null = null;
+const marks: number[] = [];
 let current = 0;
 let next = 0;
 let running = true;
@@ -180,14 +182,14 @@ const progress = setInterval(() => {
 
 createInterface({ input: process.stdin }).on("line", async (line) => {
   if (line === "mark") {
-    mark = now();
-    process.stdout.write("marked\n");
+    marks.push(now());
+    process.stdout.write(`marked ${marks.length}\n`);
   } else if (line === "stop") {
     running = false;
     clearInterval(arrivals);
     clearInterval(progress);
     await Promise.all(outstanding);
-    const result: LoadResult = { mark, records };
+    const result: LoadResult = { marks, records };
     process.stdout.write(`result ${JSON.stringify(result)}\n`);
     process.exit(0);
   }

@@ -13,7 +13,7 @@ import { describeCoordHost } from "../coord-host-config.ts";
 import { withCoordHost } from "../coord-node.ts";
 import { describeNode } from "../describe-node.ts";
 import { haproxyConfig } from "../gateway/haproxy-config.ts";
-import { keepalivedConfig } from "../keepalived.ts";
+import { haproxyHealthCheck, keepalivedConfig } from "../keepalived.ts";
 import type { NodeSpec } from "../node/spec.ts";
 import { type NodeDescription, nodeConfig } from "../node-config.ts";
 import { type ClusterPlan, machinesWith, type PlanMachine, planNodes } from "../plan/plan.ts";
@@ -111,8 +111,8 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
           priority: Math.max(1, 200 - gateways.indexOf(gateway) * 10),
           virtualRouterId: plan.gateway.virtualRouterId,
           advertInterval: plan.gateway.advertInterval,
-          // HAProxy's own stats page answers while it serves; keepalived probes it locally.
-          healthCheck: `/bin/bash -c 'exec 3<>/dev/tcp/127.0.0.1/${plan.gateway.port}'`,
+          // keepalived probes the local HAProxy on the clients' port.
+          healthCheck: haproxyHealthCheck(plan.gateway.port),
         }),
       );
       write(
