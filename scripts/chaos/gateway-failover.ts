@@ -81,7 +81,12 @@ async function round(mode: GatewayMode, fault: Fault, n: number): Promise<Row> {
     // The machine drops off the network, or its HAProxy dies (kill -9) and keepalived notices.
     await load.mark();
     if (fault === "link-down") lab.lab.linkDown(victim.machine);
-    else victim.haproxy.kill("SIGKILL");
+    else {
+      // The fault lasts until the process is gone (its listening socket closed).
+      const gone = new Promise((resolve) => victim.haproxy.once("exit", resolve));
+      victim.haproxy.kill("SIGKILL");
+      await gone;
+    }
     await load.mark();
     await new Promise((resolve) => setTimeout(resolve, loadMs / 2));
     const figures = failoverFigures(await load.stop());
