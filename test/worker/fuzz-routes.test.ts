@@ -119,7 +119,10 @@ describe("fuzz: the demo's routes", () => {
         expect(html).toContain(escapeHtml(title));
         if (/[<>"]/.test(title)) expect(html).not.toContain(title);
       }),
-      { numRuns: Math.max(INJECTIONS.length * 2, Math.min(Math.floor(RUNS / 50), 1000)), seed: SEED },
+      {
+        numRuns: Math.max(INJECTIONS.length * 2, Math.min(Math.floor(RUNS / 50), 1000)),
+        seed: SEED,
+      },
     );
   });
 });
