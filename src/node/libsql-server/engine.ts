@@ -56,6 +56,12 @@ export interface EngineSession {
 export interface StorageEngine {
   /** Shown by GET /version, e.g. "libsql file /srv/app.db". */
   readonly description: string;
+  /**
+   * Optional: how long a statement waits for another transaction's lock. When given, the
+   * server rolls back a transaction left idle well before that (half of it by default), so
+   * that an abandoned transaction never makes waiting writers fail.
+   */
+  readonly busyTimeoutMs?: number;
   /** Opens a session for a new stream. */
   connect(): EngineSession | Promise<EngineSession>;
   /** Closes every idle resource; called after every session was closed. */

@@ -46,8 +46,9 @@ export type HranaServerOptions = {
   /** Idle time after which a stream is dropped. Default 10 s, as sqld. */
   streamIdleTimeoutMs?: number;
   /**
-   * Idle time after which a stream holding an open transaction is dropped (rolled back).
-   * Keep it shorter than the engine's busy timeout. Default: streamIdleTimeoutMs.
+   * Idle time after which a stream holding an open transaction is dropped (rolled back). Must
+   * be shorter than the engine's busy timeout. Default: the smaller of streamIdleTimeoutMs and
+   * half the engine's busyTimeoutMs (streamIdleTimeoutMs when the engine has none).
    */
   transactionIdleTimeoutMs?: number;
   /** Largest accepted request body. Default 32 MiB. */
@@ -103,6 +104,13 @@ export type LibsqlServer = HranaServer & {
 const VERSION = "nimbus-libsql-server 0.2.0 (Hrana over HTTP 2/3, JSON)";
 
 /** Serves `options.engine` over sqld's protocol; resolves once listening. */
+function idleTooLong(idleMs: number, busyMs: number): Error {
+  return new Error(
+    `transactionIdleTimeoutMs (${idleMs}) must be shorter than busyTimeoutMs (${busyMs}): ` +
+      "an abandoned transaction would otherwise make waiting writers fail",
+  );
+}
+
 export async function startHranaServer(options: HranaServerOptions): Promise<HranaServer> {
   const jwtKey = options.authJwtKey;
   const auth = {
@@ -117,10 +125,17 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     );
   }
   const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 10_000;
+  const busyMs = options.engine.busyTimeoutMs;
+  const transactionIdleTimeoutMs =
+    options.transactionIdleTimeoutMs ??
+    (busyMs === undefined ? streamIdleTimeoutMs : Math.min(streamIdleTimeoutMs, busyMs / 2));
+  if (busyMs !== undefined && transactionIdleTimeoutMs >= busyMs) {
+    throw idleTooLong(transactionIdleTimeoutMs, busyMs);
+  }
   const streams = new StreamRegistry({
     engine: options.engine,
     idleTimeoutMs: streamIdleTimeoutMs,
-    transactionIdleTimeoutMs: options.transactionIdleTimeoutMs ?? streamIdleTimeoutMs,
+    transactionIdleTimeoutMs,
     maxStreams: options.maxStreams ?? 128,
   });
   const handler = new HranaHandler({
@@ -143,7 +158,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     auth,
     maxMessageBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
     statementTimeLimitMs: options.statementTimeoutMs ?? 60_000,
-    transactionIdleTimeoutMs: options.transactionIdleTimeoutMs ?? streamIdleTimeoutMs,
+    transactionIdleTimeoutMs,
     checkRequest: (req) =>
       checkOrigin(
         { auth, allowedHosts: httpAllowedHosts, allowedOrigins: options.allowedOrigins },
@@ -186,15 +201,8 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
 /** Starts the server on a local libsql file; resolves once it is listening. */
 export async function startLibsqlServer(options: LibsqlServerOptions): Promise<LibsqlServer> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
-  const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? 10_000;
-  const transactionIdleTimeoutMs =
-    options.transactionIdleTimeoutMs ?? Math.min(streamIdleTimeoutMs, busyTimeoutMs / 2);
-  if (transactionIdleTimeoutMs >= busyTimeoutMs) {
-    throw new Error(
-      `transactionIdleTimeoutMs (${transactionIdleTimeoutMs}) must be shorter than busyTimeoutMs (${busyTimeoutMs}): ` +
-        "an abandoned transaction would otherwise make waiting writers fail",
-    );
-  }
+  const idle = options.transactionIdleTimeoutMs;
+  if (idle !== undefined && idle >= busyTimeoutMs) throw idleTooLong(idle, busyTimeoutMs);
   const engine = new LocalFileEngine({
     file: options.file,
     synchronous: (options.synchronous ?? "FULL").toUpperCase() as Synchronous,
@@ -208,12 +216,7 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
     maxResultBytes: _max,
     ...front
   } = options;
-  const server = await startHranaServer({
-    ...front,
-    engine,
-    streamIdleTimeoutMs,
-    transactionIdleTimeoutMs,
-  }).catch(async (err: unknown) => {
+  const server = await startHranaServer({ ...front, engine }).catch(async (err: unknown) => {
     await engine.close();
     throw err;
   });

@@ -32,7 +32,7 @@ export class LocalFileEngine implements StorageEngine {
   readonly description: string;
   readonly #pool: ConnectionPool;
   readonly #waiters = new LockWaiters();
-  readonly #busyTimeoutMs: number;
+  readonly busyTimeoutMs: number;
   readonly #maxResultBytes: number | undefined;
 
   /** Opens (creating if needed) the file and switches it to WAL. */
@@ -62,14 +62,14 @@ export class LocalFileEngine implements StorageEngine {
     }
     this.description = `libsql file ${this.file}`;
     this.#pool = new ConnectionPool({ file: this.file, synchronous: options.synchronous });
-    this.#busyTimeoutMs = options.busyTimeoutMs;
+    this.busyTimeoutMs = options.busyTimeoutMs;
     this.#maxResultBytes = options.maxResultBytes;
   }
 
   async connect(): Promise<EngineSession> {
     const conn = await this.#pool.acquire();
     return new LocalSession(conn, this.#pool, this.#waiters, {
-      busyTimeoutMs: this.#busyTimeoutMs,
+      busyTimeoutMs: this.busyTimeoutMs,
       maxResultBytes: this.#maxResultBytes,
     });
   }
