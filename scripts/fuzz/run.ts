@@ -53,6 +53,12 @@ child.stderr.on("data", onData);
 const code: number = await new Promise((done) => child.on("exit", (c) => done(c ?? 1)));
 
 const failure = /AssertionError[\s\S]{0,3000}/.exec(output)?.[0] ?? null;
+// Vitest's own verdicts (a test that timed out fails without an assertion).
+const verdicts = output
+  .split("\n")
+  .filter((line) => /(FAIL|✓|×|Test Files|Tests |timed out)/.test(line))
+  .map((line) => line.trim())
+  .slice(0, 40);
 const inputs = Object.values(latest).reduce((sum, t) => sum + t.inputs, 0);
 const result = {
   command: `node scripts/fuzz/run.ts --runs ${values.runs} --seed ${values.seed}`,
@@ -62,6 +68,7 @@ const result = {
   byTarget: latest,
   passed: code === 0,
   failure,
+  verdicts,
 };
 writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify({ ...result, failure: failure?.slice(0, 1500) }, null, 2));
