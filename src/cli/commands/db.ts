@@ -25,7 +25,10 @@ const SUBCOMMANDS = [
 type ServeAuth = { authToken?: string | undefined; authJwtKey?: KeyObject | undefined };
 
 function serveAuth(flags: { "auth-token"?: string; "auth-jwt-key-file"?: string }): ServeAuth {
-  const authToken = flags["auth-token"] ?? process.env.NIMBUS_DB_AUTH_TOKEN;
+  // DATABASE_AUTH_TOKEN last: on an exported cluster one secrets.env gives the nodes the token
+  // they present and the database the token it accepts.
+  const authToken =
+    flags["auth-token"] ?? process.env.NIMBUS_DB_AUTH_TOKEN ?? process.env.DATABASE_AUTH_TOKEN;
   const keyFile = flags["auth-jwt-key-file"];
   let authJwtKey: KeyObject | undefined;
   if (keyFile !== undefined) {
@@ -128,7 +131,8 @@ export const dbCommand = defineCommand({
     "auth-token": {
       type: "string",
       placeholder: "token",
-      description: "serve: accept this static bearer token (or set NIMBUS_DB_AUTH_TOKEN)",
+      description:
+        "serve: accept this static bearer token (or set NIMBUS_DB_AUTH_TOKEN, else DATABASE_AUTH_TOKEN)",
     },
   },
   examples: [

@@ -200,6 +200,7 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
 
   // The database first: on a machine with both roles, its units start before the host's.
   databaseUnits(plan, databases, (machine, name, text) => unit(machine, name, text), paths);
+  for (const db of databases) write(db, `${paths.secrets}.example`, secretsExample());
 
   if (coordination && coordAddress) {
     copyBundle(coordination);
@@ -292,6 +293,8 @@ function databaseUnits(
             "--file",
             `${paths.database}/app.db`,
           ],
+          // DATABASE_AUTH_TOKEN: the server serves other machines only with a token to check.
+          environmentFiles: [paths.secrets],
           stateDirectory: `nimbus/${plan.app}/db`,
         }),
       );
@@ -338,6 +341,7 @@ function databaseUnits(
           "--port",
           String(plan.database.port),
         ],
+        environmentFiles: [paths.secrets],
         after: [dqlite],
       }),
     );
