@@ -62,7 +62,7 @@ const workerdRss = () =>
     .filter((p) => p.name.startsWith("workerd"))
     .reduce((sum, p) => sum + p.rssKiB, 0);
 
-const server = await startDevServer({ seedFile: resolve("src/app/seed.sql") });
+const server = await startDevServer({ seedFile: resolve("src/seed.sql") });
 const base = server.url;
 console.log(`demo at ${base}; ${rate} req/s for ${minutes} min`);
 

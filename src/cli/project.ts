@@ -7,7 +7,7 @@ export interface Project {
   root: string;
   name: string;
   configPath: string;
-  /** The folder of the Worker entry (`src` in a new app, `src/app` in the Nimbus checkout). */
+  /** The folder of the Worker entry (`src`, in a new app and in the Nimbus checkout's demo alike). */
   appDir: string;
   migrationsDir: string;
   testDir: string;

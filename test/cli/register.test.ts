@@ -52,7 +52,7 @@ export const app = createApp()
     );
   });
 
-  it("works on the demo's app.ts (src/app)", () => {
+  it("works on the demo's src/app.ts", () => {
     const demo = `import { createApp } from "nimbus-web";
 import { commentResource, linkResource } from "./resources/links.tsx";
 

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { cached, cacheResponse, createApp, desc, invalidate } from "nimbus-web";
 import { sleep } from "nimbus-web/testing";
 import { describe, expect, it } from "vitest";
-import { links } from "../../src/app/models/link.ts";
+import { links } from "../../src/models/link.ts";
 import { createLink } from "./support/browser.ts";
 import { cacheStatus } from "./support/cache-nodes.ts";
 

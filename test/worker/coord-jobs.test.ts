@@ -3,8 +3,8 @@ import { drizzle } from "drizzle-orm/d1";
 import { eq } from "nimbus-web";
 import { coordination } from "nimbus-web/coord";
 import { describe, expect, inject, it } from "vitest";
-import { fetchTitle, TITLE_JOB_OPTIONS, titleIn } from "../../src/app/jobs/fetch-title.ts";
-import { links } from "../../src/app/models/link.ts";
+import { fetchTitle, TITLE_JOB_OPTIONS, titleIn } from "../../src/jobs/fetch-title.ts";
+import { links } from "../../src/models/link.ts";
 import { createLink } from "./support/browser.ts";
 import { appEnv, eventually } from "./support/live.ts";
 

@@ -2,8 +2,8 @@
 // here failed before the framework fix and passes after it.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { app } from "../../src/app/app.ts";
-import { pageTitle } from "../../src/app/jobs/fetch-title.ts";
+import { app } from "../../src/app.ts";
+import { pageTitle } from "../../src/jobs/fetch-title.ts";
 import { api, Browser, createLink, newLink } from "./support/browser.ts";
 import { rowCount } from "./support/db.ts";
 import { freshIp, Visitor } from "./support/visitor.ts";

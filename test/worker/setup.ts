@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 declare global {
   namespace Cloudflare {
     interface GlobalProps {
-      mainModule: typeof import("../../src/app/worker.ts");
+      mainModule: typeof import("../../src/worker.ts");
     }
     interface Env {
       DB: D1Database;

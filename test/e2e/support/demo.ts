@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "./browser.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
-const SEED = resolve(import.meta.dirname, "../../../src/app/seed.sql");
+const SEED = resolve(import.meta.dirname, "../../../src/seed.sql");
 
 /**
  * The seeded demo under `wrangler dev` and a Chromium, started side by side. If either fails,

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import type { CacheSettings } from "nimbus-web";
 import { TestBrowser } from "nimbus-web/testing";
-import { createDemoApp } from "../../../src/app/app.ts";
+import { createDemoApp } from "../../../src/app.ts";
 
 const ORIGIN = "http://nimbus.test";
 

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { RoomSubscriber } from "nimbus-web/testing";
-import type { AppBindings } from "../../../src/app/bindings.ts";
+import type { AppBindings } from "../../../src/bindings.ts";
 
 /** The demo's bindings as its code sees them (D1, the coordination objects, vars). */
 export const appEnv = env as unknown as AppBindings;

@@ -19,7 +19,7 @@ header{background:#1d2330;padding:.6rem 1rem}header a{color:#fff;font-weight:700
 form .actions,form>button{margin-top:1rem}
 `;
 
-/** The demo's additions (src/app/views/layout.tsx): inline vote forms, the session bar. */
+/** The demo's additions (src/views/layout.tsx): inline vote forms, the session bar. */
 export const APP_STYLES = `
 .vote form,.session-bar form{display:inline;margin:0}
 .vote button{margin:0;padding:0 .45rem;line-height:1.4;cursor:pointer}

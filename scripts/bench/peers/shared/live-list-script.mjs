@@ -1,4 +1,4 @@
-// A copy of the demo's list-page script (src/app/views/live-list-script.ts), so peer pages weigh
+// A copy of the demo's list-page script (src/views/live-list-script.ts), so peer pages weigh
 // the same and carry the same behaviour. The same-work check flags it when the demo's changes.
 export const LIVE_LIST_SCRIPT = `(() => {
   const list = document.querySelector("ol.links[data-room]");
