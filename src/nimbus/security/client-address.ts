@@ -40,13 +40,19 @@ export interface TrustContext {
   req: { url: string; header(name: string): string | undefined };
   env?: unknown;
   var?: unknown;
+  /** Hono's `c.get`: one variable, where `c.var` copies them all into a new object. */
+  get?: unknown;
 }
 
 const parsedEnv = new Map<string, TrustedProxies>();
 
 /** The trust in effect for this request: the app's (createApp sets it) or the environment's. */
 export function trustedProxies(c: TrustContext): TrustedProxies {
-  const fromApp = (c.var as { trustedProxies?: TrustedProxies } | undefined)?.trustedProxies;
+  const fromApp = (
+    typeof c.get === "function"
+      ? (c as { get(key: string): unknown }).get("trustedProxies")
+      : (c.var as { trustedProxies?: unknown } | undefined)?.trustedProxies
+  ) as TrustedProxies | undefined;
   if (fromApp) return fromApp;
   const env = (c.env ?? {}) as { NIMBUS_TRUSTED_PROXIES?: string };
   const text = env.NIMBUS_TRUSTED_PROXIES ?? "";
@@ -119,7 +125,8 @@ export function clientAddress(c: TrustContext): string | null {
 
 /** Whether the client reached us over https: the URL says so, or a trusted gateway does. */
 export function requestIsHttps(c: TrustContext): boolean {
-  if (new URL(c.req.url).protocol === "https:") return true;
+  // A request's URL is absolute and already normalised (lower-case scheme): no parse needed.
+  if (c.req.url.startsWith("https:")) return true;
   if (trustedProxies(c).networks.length === 0) return false;
   const proto = c.req.header("X-Forwarded-Proto")?.split(",").at(-1)?.trim().toLowerCase();
   if (proto) return proto === "https";

@@ -151,9 +151,11 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
   return async (c, next) => {
     const secret = sessionSecret(c);
     const cookie = await signedCookie(c, secret);
-    const store = options.store?.(c);
     // A cookie holds either the data (JSON, an object) or the id of data in the store.
     const storedId = cookie !== undefined && !cookie.startsWith("{") ? cookie : undefined;
+    // The store is made only when there is something to read or write: a request without a
+    // stored session that changes nothing never builds one.
+    let store = storedId ? options.store?.(c) : undefined;
     const data = storedId
       ? ((store ? await store.get(storedId) : undefined) ?? {})
       : parseData(cookie);
@@ -161,6 +163,7 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
     c.set("session", current);
     await next();
     if (!current.dirty) return;
+    store ??= options.store?.(c);
     if (!store || !(options.serverSide?.(current.toJSON()) ?? true)) {
       if (store && storedId) await store.delete(storedId);
       return writeCookie(c, JSON.stringify(current), secret);

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { Forbidden } from "../http/errors.ts";
 import { requestOrigin } from "./client-address.ts";
@@ -10,11 +10,20 @@ import { requestOrigin } from "./client-address.ts";
  * browsers send no Origin and are let through.
  */
 export function webSocketOrigin(trustedOrigins: readonly string[]): MiddlewareHandler<NimbusEnv> {
-  const trusted = new Set(trustedOrigins);
+  const guard = webSocketGuard(trustedOrigins);
   return async (c, next) => {
-    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return next();
+    guard(c);
+    return next();
+  };
+}
+
+/** webSocketOrigin's test as a plain function (throws the 403), for a middleware that runs several checks. */
+export function webSocketGuard(trustedOrigins: readonly string[]): (c: Context<NimbusEnv>) => void {
+  const trusted = new Set(trustedOrigins);
+  return (c) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return;
     const origin = c.req.header("Origin");
-    if (origin === undefined || trusted.has(origin)) return next();
+    if (origin === undefined || trusted.has(origin)) return;
     let same = false;
     try {
       same = new URL(origin).origin === requestOrigin(c);
@@ -26,6 +35,5 @@ export function webSocketOrigin(trustedOrigins: readonly string[]): MiddlewareHa
         `WebSocket connections from origin ${origin} are refused; only this site's pages may open one.`,
       );
     }
-    return next();
   };
 }
