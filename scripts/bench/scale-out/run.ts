@@ -28,6 +28,7 @@ import { CpuCgroup, cpuCgroupsAvailable } from "../../lib/cpu-cgroup.ts";
 import { describeMachine } from "../lib/machine.ts";
 import { cpuTicks, processTree, TICKS_PER_SECOND } from "../lib/proc.ts";
 import { parseWrk } from "../lib/wrk.ts";
+import { scaleOutChart } from "./chart.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const CLI = [process.execPath, join(ROOT, "dist/cli/main.js")];
@@ -342,7 +343,8 @@ ${table(uncached)}
 ${table(cached)}
 `;
   writeFileSync(join(flags.out, "scale-out.md"), md);
-  say(`Wrote ${json} and scale-out.md`);
+  writeFileSync(join(flags.out, "scale-out.svg"), scaleOutChart(results));
+  say(`Wrote ${json}, scale-out.md and scale-out.svg`);
 }
 
 await main();
