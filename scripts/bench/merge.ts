@@ -21,6 +21,8 @@ const { values } = parseArgs({
     from: { type: "string" },
     into: { type: "string" },
     scenarios: { type: "string" },
+    // Only these targets' rows (default: every target of the named scenarios).
+    targets: { type: "string" },
   },
 });
 if (!values.from || !values.into || !values.scenarios) {
@@ -35,9 +37,12 @@ const into = JSON.parse(readFileSync(values.into, "utf8")) as Results & {
   header: { merged?: unknown[] };
 };
 
-const taken = from.rows.filter((r) => scenarios.includes(r.scenario));
+const targets = values.targets?.split(",");
+const picked = (r: { scenario: ScenarioName; target: string }) =>
+  scenarios.includes(r.scenario) && (!targets || targets.includes(r.target));
+const taken = from.rows.filter(picked);
 if (taken.length === 0) throw new Error(`${values.from} has no rows of ${scenarios.join(", ")}`);
-into.rows = [...into.rows.filter((r) => !scenarios.includes(r.scenario)), ...taken];
+into.rows = [...into.rows.filter((r) => !picked(r)), ...taken];
 const names = [...new Set(into.rows.map((r) => r.scenario))];
 into.ratios = ratios(into.rows, names);
 for (const s of from.header.scenarios.filter((s) => scenarios.includes(s.name as ScenarioName))) {
@@ -51,6 +56,7 @@ into.header.merged = [
   ...(into.header.merged ?? []),
   {
     scenarios,
+    ...(targets ? { targets } : {}),
     command: from.header.command,
     date: from.header.date,
     demo: from.header.demo,

@@ -52,6 +52,9 @@ const node = describeNode(app, {
   address: `127.0.0.1:${spec.port}`,
   storageDir: join(spec.dir, "storage"),
   env,
+  // The run's production vars (NIMBUS_ENV, the cache-bypass secret) are not in wrangler.toml's
+  // [vars]: the node reads them from workerd's environment, as it reads its secrets.
+  secrets: Object.keys(spec.vars),
 });
 const config = writeNodeConfig(node, join(spec.dir, "node.capnp"));
 const workerd = spawn(spec.workerdPath, ["serve", config], {

@@ -76,6 +76,11 @@ export class DqliteEngine implements StorageEngine {
     this.description = `mirrored dqlite database via ${options.socket}`;
   }
 
+  /** The server drops a stream's abandoned transaction before another writer would give up. */
+  get busyTimeoutMs(): number {
+    return this.storage.busyTimeoutMs;
+  }
+
   connect(): EngineSession {
     return new DqliteSession(this.storage.connect(), this.#parsed);
   }

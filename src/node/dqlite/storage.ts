@@ -51,6 +51,11 @@ export class DqliteStorage {
     });
   }
 
+  /** How long a statement waits for the write lock: the server keeps abandoned transactions shorter. */
+  get busyTimeoutMs(): number {
+    return this.#busyTimeoutMs;
+  }
+
   close(): void {
     clearInterval(this.#prune);
     this.api.close();
