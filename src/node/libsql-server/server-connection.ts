@@ -8,7 +8,10 @@
  */
 import PromiseDatabase from "libsql/promise";
 import type { Synchronous } from "./connection.ts";
-import { isEngineError, StmtError } from "./errors.ts";
+import { isEngineError, isRetryableBusy, StmtError } from "./errors.ts";
+
+/** How long opening a connection waits out another connection's lock (reading the schema). */
+const OPEN_BUSY_WAIT_MS = 5_000;
 
 export type ServerConnectionOptions = { file: string; synchronous: Synchronous };
 
@@ -56,7 +59,23 @@ export class ServerConnection {
     this.#lastRowid = lastRowid;
   }
 
+  /**
+   * Opens a connection. With busy_timeout 0, reading the schema can meet another connection's
+   * write lock (SQLITE_BUSY): wait it out here, asynchronously, as statements do (busy.ts).
+   */
   static async open(options: ServerConnectionOptions): Promise<ServerConnection> {
+    const deadline = Date.now() + OPEN_BUSY_WAIT_MS;
+    for (;;) {
+      try {
+        return await ServerConnection.#openOnce(options);
+      } catch (err) {
+        if (!isRetryableBusy(err) || Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  }
+
+  static async #openOnce(options: ServerConnectionOptions): Promise<ServerConnection> {
     const db = new PromiseDatabase(options.file, {}) as unknown as AsyncDatabase;
     try {
       // busy_timeout=0: see busy.ts — waiting happens asynchronously, never inside the engine.
