@@ -5,8 +5,8 @@
  * lines to process managers (systemd units for three machines).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { freePort } from "../free-port.ts";
 import { ensureDqliteBinary } from "./build.ts";
 import { MirroredNode, type MirroredNodeSpec, type ProcessRecord, socketPathFor } from "./node.ts";
 import { isSameProcess, stopPid } from "./processes.ts";
@@ -52,17 +52,7 @@ type StateFile = {
 
 const STATE = "cluster.json";
 
-export function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+export { freePort };
 
 /** Specs of `count` nodes under `dir` (node 0 forms the cluster, the others join it). */
 export async function planCluster(options: MirroredClusterOptions): Promise<MirroredNodeSpec[]> {

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { createConnection } from "node:net";
 import { dirname } from "node:path";
+import { freePort } from "../../free-port.ts";
 
 /** Starts `command` in its own process group, output to `logFile`; returns its pid. */
 export function startDetached(
@@ -95,19 +96,4 @@ export async function waitForPort(
   }
 }
 
-/** A TCP port free on `host` right now. */
-export async function freePort(host = "127.0.0.1"): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no free port")),
-      );
-    });
-  });
-}
+export { freePort };
