@@ -6,10 +6,13 @@ import { spawn } from "node:child_process";
 import { DqliteApi } from "../../node/dqlite/api.ts";
 import { ensureDqliteBinary } from "../../node/dqlite/build.ts";
 import {
+  type MirroredNodeSpec,
   readClusterState,
+  resumeMirroredCluster,
   startMirroredCluster,
   stopMirroredCluster,
 } from "../../node/dqlite/cluster.ts";
+import type { ProcessRecord } from "../../node/dqlite/node.ts";
 import { isSameProcess } from "../../node/dqlite/processes.ts";
 import { UsageError } from "../errors.ts";
 import { say, step } from "../progress.ts";
@@ -43,31 +46,50 @@ export async function dbCluster(action: string | undefined, flags: ClusterFlags)
 }
 
 async function up(dir: string, flags: ClusterFlags): Promise<void> {
-  const nodes = Number(flags.nodes ?? "3");
+  const state = readClusterState(dir);
+  const recorded = state?.nodes.length;
+  const nodes = Number(flags.nodes ?? recorded ?? "3");
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) {
     throw new UsageError(
       `--nodes ${flags.nodes} is not a node count from 1 to 9 (3 or 5 make sense).`,
     );
   }
-  const state = readClusterState(dir);
-  const running = state?.nodes.some((node) =>
-    [node.dqlite, node.libsql].some((r) => r !== null && isSameProcess(r.pid, r.startTime)),
-  );
-  if (running) {
+  // The nodes' count and addresses are part of the replicated data: an existing database in
+  // `dir` starts again as it was, or not at all.
+  if (state && recorded !== nodes) {
     throw new UsageError(
-      `A mirrored database already runs from ${dir}.`,
-      "Stop it with `nimbus db cluster down`, or pass another --dir.",
+      `${dir} holds a mirrored database of ${recorded} nodes, not ${nodes}.`,
+      `Run \`nimbus db cluster up\` without --nodes to start it again, or pass another --dir for a new one.`,
     );
   }
-  // Stopped earlier (down, a reboot): the same nodes start again on their recorded addresses.
-  const cluster = await startMirroredCluster({
-    dir,
-    nodes,
-    specs: state?.nodes.map((node) => node.spec),
-    host: flags.host,
-    detached: true,
-    step,
-  });
+  const host = state?.nodes[0]?.spec.libsqlHost;
+  if (state && flags.host !== undefined && flags.host !== host) {
+    throw new UsageError(
+      `${dir} holds a mirrored database on ${host}, not ${flags.host} (its addresses are part of its data).`,
+      "Start it without --host, or pass another --dir for a new one.",
+    );
+  }
+  const running = state?.nodes.map((node) => ({
+    dqlite: isRunning(node.dqlite),
+    libsql: isRunning(node.libsql),
+  }));
+  if (running?.every((node) => node.dqlite && node.libsql)) {
+    say(`A mirrored database already runs from ${dir}:`);
+    await status(dir);
+    return;
+  }
+  const cluster = running?.some((node) => node.dqlite || node.libsql)
+    ? // Some of its processes died or were killed: only those start again.
+      await resumeMirroredCluster(dir, step)
+    : // New, or stopped earlier (down, a reboot): the same nodes start on their recorded addresses.
+      await startMirroredCluster({
+        dir,
+        nodes,
+        specs: state?.nodes.map((node) => node.spec),
+        host: flags.host,
+        detached: true,
+        step,
+      });
   const leader = await cluster.leader().catch(() => -1);
   say("");
   say(
@@ -84,38 +106,59 @@ async function up(dir: string, flags: ClusterFlags): Promise<void> {
   say("`nimbus db cluster down` stops exactly these processes.");
 }
 
+const isRunning = (r: ProcessRecord | null) => r !== null && isSameProcess(r.pid, r.startTime);
+
 async function status(dir: string): Promise<void> {
   const state = readClusterState(dir);
   if (!state) {
     say(`No mirrored database runs from ${dir}.`);
     return;
   }
-  const alive = state.nodes.some((node) =>
-    [node.dqlite, node.libsql].some((r) => r !== null && isSameProcess(r.pid, r.startTime)),
-  );
+  const alive = state.nodes.some((node) => isRunning(node.dqlite) || isRunning(node.libsql));
   if (!alive) {
     say(`The mirrored database in ${dir} is stopped: \`nimbus db cluster up\` starts it again.`);
     return;
   }
   let leader = "";
   for (const node of state.nodes) {
+    if (!isRunning(node.dqlite)) continue;
     const api = new DqliteApi(node.spec.socket);
     try {
       leader = (await api.cluster()).leader;
       break;
     } catch {
-      // this node is down: ask the next
+      // this node does not know a leader: ask the next
     } finally {
       api.close();
     }
   }
+  const url = (spec: MirroredNodeSpec) =>
+    `http://${spec.libsqlHost === "0.0.0.0" ? "127.0.0.1" : spec.libsqlHost}:${spec.libsqlPort}`;
+  const urls: string[] = [];
   for (const node of state.nodes) {
-    const url = `http://${node.spec.libsqlHost}:${node.spec.libsqlPort}`;
+    const member = isRunning(node.dqlite);
+    const endpoint = isRunning(node.libsql);
+    if (member && endpoint) urls.push(url(node.spec));
+    const health =
+      member && endpoint
+        ? node.spec.raftAddress === leader
+          ? "up (leader)"
+          : "up"
+        : !member && !endpoint
+          ? "DOWN"
+          : `DOWN: ${member ? "libSQL endpoint" : "dqlite member"} not running`;
     say(
-      `  node ${node.spec.index + 1}  libSQL ${url}  raft ${node.spec.raftAddress}${node.spec.raftAddress === leader ? "  (leader)" : ""}`,
+      `  node ${node.spec.index + 1}  libSQL ${url(node.spec)}  raft ${node.spec.raftAddress}  ${health}`,
     );
   }
+  const downCount = state.nodes.length - urls.length;
   say(leader ? `Leader: ${leader}` : "No leader answers: is a majority of the nodes up?");
+  if (downCount > 0) {
+    say(
+      `${downCount} of ${state.nodes.length} nodes down (a majority of ${Math.floor(state.nodes.length / 2) + 1} keeps accepting writes); \`nimbus db cluster up\` starts them again.`,
+    );
+  }
+  say(`DATABASE_URL=${state.nodes.map((node) => url(node.spec)).join(",")}`);
 }
 
 /**

@@ -95,29 +95,92 @@ export async function startMirroredCluster(
   const nodes = specs.map((spec) => new MirroredNode(spec, binary, options.detached === true));
   const cluster = makeCluster(dir, nodes);
   try {
-    for (const node of nodes) {
-      const role = node.spec.index === 0 ? "forms the cluster" : `joins ${node.spec.join[0]}`;
-      await step(
-        `Starting dqlite node ${node.spec.index + 1}/${nodes.length} on ${node.spec.raftAddress} (${role})`,
-        () => node.startDqlite(),
+    if (options.specs) {
+      // Nodes of an existing cluster: none is ready before a majority is up again (a member
+      // waits for a leader), so they start together.
+      await step(`Starting ${nodes.length} dqlite nodes again (they elect a leader)`, () =>
+        startAll(nodes.map((node) => () => node.startDqlite())),
       );
       writeState(dir, nodes);
+    } else {
+      for (const node of nodes) {
+        const role = node.spec.index === 0 ? "forms the cluster" : `joins ${node.spec.join[0]}`;
+        await step(
+          `Starting dqlite node ${node.spec.index + 1}/${nodes.length} on ${node.spec.raftAddress} (${role})`,
+          () => node.startDqlite(),
+        );
+        writeState(dir, nodes);
+      }
     }
-    await step(`Waiting until all ${nodes.length} nodes are voters`, () =>
-      waitForVoters(nodes, nodes.length, 60_000),
-    );
-    for (const node of nodes) {
-      await step(
-        `Starting libSQL endpoint ${node.spec.index + 1}/${nodes.length} on ${node.url}`,
-        () => node.startLibsql(),
-      );
-      writeState(dir, nodes);
-    }
+    await startEndpoints(dir, nodes, nodes, step);
   } catch (err) {
     await cluster.stop().catch(() => undefined);
     throw err;
   }
   return cluster;
+}
+
+/**
+ * Starts again the processes of a detached cluster in `dir` that are no longer running (a node
+ * that died or was killed), leaving the running ones alone; it catches up from the others.
+ * Resolves with the cluster once every node votes and every endpoint answers.
+ */
+export async function resumeMirroredCluster(
+  dir: string,
+  step: NonNullable<MirroredClusterOptions["step"]> = (_label, work) => work(),
+): Promise<MirroredCluster> {
+  const state = readClusterState(dir);
+  if (!state) throw new Error(`no mirrored database in ${dir}`);
+  const binary = await step("Preparing the dqlite node program", ensureDqliteBinary);
+  const alive = (r: ProcessRecord | null) => (r && isSameProcess(r.pid, r.startTime) ? r : null);
+  const nodes = state.nodes.map((recorded) => {
+    const node = new MirroredNode(recorded.spec, binary, true);
+    node.dqlite = alive(recorded.dqlite);
+    node.libsql = alive(recorded.libsql);
+    return node;
+  });
+  const absolute = resolve(dir);
+  const down = nodes.filter((node) => node.dqlite === null);
+  if (down.length > 0) {
+    const names = down.map((node) => node.spec.index + 1).join(", ");
+    await step(`Starting dqlite node ${names} again (it catches up from the others)`, () =>
+      startAll(down.map((node) => () => node.startDqlite())),
+    );
+    writeState(absolute, nodes);
+  }
+  await startEndpoints(
+    absolute,
+    nodes,
+    nodes.filter((node) => node.libsql === null),
+    step,
+  );
+  return makeCluster(absolute, nodes);
+}
+
+/** Waits until every node votes, then starts the endpoints of `starting`. */
+async function startEndpoints(
+  dir: string,
+  nodes: MirroredNode[],
+  starting: MirroredNode[],
+  step: NonNullable<MirroredClusterOptions["step"]>,
+): Promise<void> {
+  await step(`Waiting until all ${nodes.length} nodes are voters`, () =>
+    waitForVoters(nodes, nodes.length, 60_000),
+  );
+  for (const node of starting) {
+    await step(
+      `Starting libSQL endpoint ${node.spec.index + 1}/${nodes.length} on ${node.url}`,
+      () => node.startLibsql(),
+    );
+    writeState(dir, nodes);
+  }
+}
+
+/** Runs every start at once; waits for all of them (none left running unrecorded), then throws the first failure. */
+async function startAll(starts: (() => Promise<void>)[]): Promise<void> {
+  const settled = await Promise.allSettled(starts.map((start) => start()));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 function makeCluster(dir: string, nodes: MirroredNode[]): MirroredCluster {

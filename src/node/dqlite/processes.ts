@@ -27,7 +27,10 @@ export async function startProcess(
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${command}`);
   let output = "";
-  const readOutput = () => (detached ? safeRead(options.logFile as string, logStart) : output);
+  const rawOutput = () => (detached ? safeRead(options.logFile as string, logStart) : output);
+  // For errors: the end of the output, and where the rest is.
+  const readOutput = () =>
+    detached ? `${tail(rawOutput())}\n(the whole log: ${options.logFile})` : tail(output);
   await new Promise<void>((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 60_000;
     let poll: NodeJS.Timeout | undefined;
@@ -49,7 +52,7 @@ export async function startProcess(
     child.once("exit", onExit);
     if (detached) {
       poll = setInterval(() => {
-        if (options.ready.test(readOutput())) done();
+        if (options.ready.test(rawOutput())) done();
       }, 50);
     } else {
       // Output keeps being read (a full pipe would block the child); its tail is kept.
@@ -64,6 +67,13 @@ export async function startProcess(
   });
   if (detached) child.unref();
   return { child, pid };
+}
+
+/** The last lines of a process's output: enough to say why, short enough to read. */
+function tail(output: string, lines = 12): string {
+  const all = output.trimEnd().split("\n");
+  if (all.length <= lines) return all.join("\n");
+  return [`… (${all.length - lines} earlier lines)`, ...all.slice(-lines)].join("\n");
 }
 
 /** The file from byte `offset` on (its earlier bytes are older runs' lines). */

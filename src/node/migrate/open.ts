@@ -18,8 +18,29 @@ export interface LocalD1Options {
   environment?: string;
 }
 
-/** A libSQL database at `url` (Turso, sqld, the local libSQL server). */
+/**
+ * A libSQL database at `url` (Turso, sqld, the local libSQL server). `url` may list several
+ * endpoints of one database, comma-separated, as DATABASE_URL does for a mirrored database
+ * (`nimbus db cluster up` prints such a list): the first one that answers is used.
+ */
 export async function openLibsql(url: string, authToken?: string): Promise<OpenTarget> {
+  const urls = url.split(/[\s,]+/).filter(Boolean);
+  if (urls.length < 2) return openClient(urls[0] ?? url, authToken);
+  const failures: string[] = [];
+  for (const endpoint of urls) {
+    const opened = openClient(endpoint, authToken);
+    try {
+      await opened.target.query("SELECT 1");
+      return opened;
+    } catch (error) {
+      await opened.close();
+      failures.push(`${endpoint}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  throw new Error(`no endpoint of DATABASE_URL answered (${failures.join("; ")})`);
+}
+
+function openClient(url: string, authToken?: string): OpenTarget {
   const client = createClient({ url, authToken });
   return {
     target: libsqlTarget(client, `libSQL ${url}`),

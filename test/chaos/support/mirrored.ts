@@ -12,7 +12,7 @@ import type { MirroredNode } from "../../../src/node/dqlite/node.ts";
  * dump of its local state, not the leader's), with its row count per table.
  */
 export async function nodeChecksum(
-  node: MirroredNode,
+  node: Pick<MirroredNode, "api">,
 ): Promise<{ sum: string; rows: Record<string, number>; integrity: string[] }> {
   const api = node.api();
   const dir = mkdtempSync(join(tmpdir(), "nimbus-mirrored-dump-"));
@@ -46,7 +46,7 @@ export async function nodeChecksum(
 }
 
 /** Waits (bounded) until every node in `nodes` holds the same content; returns it. */
-export async function convergedChecksum(nodes: MirroredNode[], timeoutMs = 20_000) {
+export async function convergedChecksum(nodes: Pick<MirroredNode, "api">[], timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const sums = await Promise.all(nodes.map((node) => nodeChecksum(node)));
