@@ -24,8 +24,8 @@ export interface CacheSettings {
   /** false turns every cache rule off (responses still get ETags). Default true. */
   enabled?: boolean;
   /**
-   * Where tag versions live. "coord": counters of nimbus/coord (the `NIMBUS_COORDINATOR`
-   * binding), one place every node reads. "local": this isolate only, right for one process.
+   * Where tag versions live. "coord": nimbus/coord objects (the `NIMBUS_COORDINATOR`
+   * binding, one object per tag family), one place every node reads. "local": this isolate only, right for one process.
    * Default: "coord" when the binding exists, else "local".
    */
   versions?: "coord" | "local";

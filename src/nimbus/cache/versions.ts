@@ -1,8 +1,7 @@
-import type { CoordBindings } from "../coord/bindings.ts";
-import { counter } from "../coord/counter.ts";
+import { type CoordBindings, coordinatorStub } from "../coord/bindings.ts";
+import { MAX_TAGS_PER_CALL, randomStep, tagFamily } from "../coord/tag-versions.ts";
+import type { CoordinatorCalls } from "../coord/transport.ts";
 
-/** Largest step of a bump: versions jump by a random amount, so a store that lost its counters never repeats old keys. */
-const MAX_STEP = 2 ** 20;
 /** Tags remembered per node; past this the oldest are forgotten (and read again when needed). */
 const MAX_TAGS = 50_000;
 
@@ -11,10 +10,35 @@ interface Known {
   readAt: number;
 }
 
+/** The coordinator object that keeps the versions of one tag family (`links`, `links:42`, `links:*`). */
+function familyObject(env: CoordBindings, family: string): CoordinatorCalls {
+  return coordinatorStub(env, "cache-versions", family);
+}
+
+/** `tags` grouped by family, in calls of at most MAX_TAGS_PER_CALL tags. */
+function callsByFamily(tags: Iterable<string>): [family: string, tags: string[]][] {
+  const families = new Map<string, string[]>();
+  for (const tag of tags) {
+    const family = tagFamily(tag);
+    const list = families.get(family);
+    if (list) list.push(tag);
+    else families.set(family, [tag]);
+  }
+  const calls: [string, string[]][] = [];
+  for (const [family, list] of families) {
+    for (let i = 0; i < list.length; i += MAX_TAGS_PER_CALL) {
+      calls.push([family, list.slice(i, i + MAX_TAGS_PER_CALL)]);
+    }
+  }
+  return calls;
+}
+
 /**
- * Each tag's version, kept in one shared place (a nimbus/coord counter per tag, `cache:<tag>`)
- * and remembered here for `maxAgeMs`. A cache key embeds the versions of its tags, so a bump
- * makes every older entry unreachable on every node, with no delete to broadcast.
+ * Each tag's version, kept in one shared place (nimbus/coord objects, one per tag family) and
+ * remembered here for `maxAgeMs`. A cache key embeds the versions of its tags, so a bump makes
+ * every older entry unreachable on every node, with no delete to broadcast. A write's tags
+ * (a table's and its rows') are one family: one call bumps them all; a page's are read in one
+ * call per family.
  */
 export class TagVersions {
   readonly #known = new Map<string, Known>();
@@ -28,31 +52,41 @@ export class TagVersions {
   /** The versions of `tags`, in order. */
   read(env: unknown, tags: readonly string[]): Promise<number[]> | number[] {
     const now = Date.now();
-    let pending = false;
-    const out: (number | Promise<number>)[] = tags.map((tag) => {
+    const out: number[] = [];
+    let stale: string[] | undefined;
+    for (const tag of tags) {
       const known = this.#known.get(tag);
-      if (known && (!this.shared || now - known.readAt < this.maxAgeMs)) return known.version;
-      if (!this.shared) return 0;
-      pending = true;
-      return this.#fetch(env as CoordBindings, tag);
-    });
-    return pending ? Promise.all(out) : (out as number[]);
+      if (known && (!this.shared || now - known.readAt < this.maxAgeMs)) out.push(known.version);
+      else if (!this.shared) out.push(0);
+      else if (stale) stale.push(tag);
+      else stale = [tag];
+    }
+    if (!stale) return out;
+    this.#fetch(env as CoordBindings, stale);
+    return Promise.all(
+      tags.map((tag) => this.#reading.get(tag) ?? this.#known.get(tag)?.version ?? 0),
+    );
   }
 
   /**
-   * Moves `tags` to new versions, here and in the shared place; resolves once every node can
-   * see it. Returns the new versions.
+   * Moves `tags` to new versions, here and in the shared place (one call per tag family);
+   * resolves once every node can see it. Returns the new versions.
    */
   async bump(env: unknown, tags: Iterable<string>): Promise<Map<string, number>> {
-    const unique = [...new Set(tags)];
+    const unique = new Set(tags);
     const bumped = new Map<string, number>();
+    if (!this.shared) {
+      for (const tag of unique) {
+        bumped.set(tag, this.#remember(tag, (this.#known.get(tag)?.version ?? 0) + randomStep()));
+      }
+      return bumped;
+    }
     await Promise.all(
-      unique.map(async (tag) => {
-        const step = 1 + Math.floor(Math.random() * MAX_STEP);
-        const version = this.shared
-          ? await counter(env as CoordBindings, `cache:${tag}`).increment(step)
-          : (this.#known.get(tag)?.version ?? 0) + step;
-        bumped.set(tag, this.#remember(tag, version));
+      callsByFamily(unique).map(async ([family, list]) => {
+        const versions = await familyObject(env as CoordBindings, family).bumpTags(list);
+        for (const [i, tag] of list.entries()) {
+          bumped.set(tag, this.#remember(tag, versions[i] ?? 0));
+        }
       }),
     );
     return bumped;
@@ -68,16 +102,18 @@ export class TagVersions {
     if (this.shared) this.#known.clear();
   }
 
-  #fetch(env: CoordBindings, tag: string): Promise<number> {
-    let reading = this.#reading.get(tag);
-    if (!reading) {
-      reading = counter(env, `cache:${tag}`)
-        .get()
-        .then((version) => this.#remember(tag, version))
-        .finally(() => this.#reading.delete(tag));
-      this.#reading.set(tag, reading);
+  /** Reads `tags` not already being read, one call per family; concurrent readers share a call. */
+  #fetch(env: CoordBindings, tags: readonly string[]): void {
+    const wanted = new Set(tags.filter((tag) => !this.#reading.has(tag)));
+    for (const [family, list] of callsByFamily(wanted)) {
+      const call = familyObject(env, family).readTags(list);
+      for (const [i, tag] of list.entries()) {
+        const reading = call
+          .then((versions) => this.#remember(tag, versions[i] ?? 0))
+          .finally(() => this.#reading.delete(tag));
+        this.#reading.set(tag, reading);
+      }
     }
-    return reading;
   }
 
   #remember(tag: string, version: number): number {

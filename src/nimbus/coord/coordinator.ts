@@ -13,10 +13,11 @@ import {
 } from "./rate-limit.ts";
 import { readSession, sessionExpiresAt, writeSession } from "./session-store.ts";
 import { Store } from "./store.ts";
+import { bumpTagVersions, readTagVersions } from "./tag-versions.ts";
 import { REMOTE_METHODS } from "./transport.ts";
 
 /**
- * The Durable Object behind counters, locks, rate limits, sessions and jobs. One object
+ * The Durable Object behind counters, locks, rate limits, sessions, jobs and cache tag versions. One object
  * per key (`idFromName("counter:votes:1")`), SQLite-backed. Each method's storage work is
  * synchronous, so the object applies calls one at a time: that is what makes them exact.
  *
@@ -36,6 +37,16 @@ export class NimbusCoordinator extends DurableObject<CoordBindings> {
 
   count(): number {
     return readCounter(this.#store);
+  }
+
+  /** nimbus/cache: moves every tag of one write to a new version, in one call. */
+  bumpTags(tags: string[]): number[] {
+    return bumpTagVersions(this.#store, tags);
+  }
+
+  /** nimbus/cache: the current versions of `tags`. */
+  readTags(tags: string[]): number[] {
+    return readTagVersions(this.#store, tags);
   }
 
   acquire(ttlMs: number): AcquireResult {

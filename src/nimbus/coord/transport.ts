@@ -12,6 +12,8 @@ import type { RateLimitResult } from "./rate-limit.ts";
 export interface CoordinatorCalls {
   increment(by: number): Promise<number>;
   count(): Promise<number>;
+  bumpTags(tags: string[]): Promise<number[]>;
+  readTags(tags: string[]): Promise<number[]>;
   acquire(ttlMs: number): Promise<AcquireResult>;
   release(token: string): Promise<boolean>;
   extend(token: string, ttlMs: number): Promise<number>;
@@ -37,6 +39,8 @@ export const REMOTE_METHODS = {
   coordinator: {
     increment: "write",
     count: "read",
+    bumpTags: "write",
+    readTags: "read",
     acquire: "write",
     release: "write",
     extend: "write",
