@@ -1,6 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { FC } from "hono/jsx";
 import type { Schema } from "hono/types";
+import { type ApiTokenAuthOptions, apiTokenAuth } from "./accounts/api-token-auth.ts";
 import { privateByDefault } from "./cache/privacy.ts";
 import { RequestCache } from "./cache/request.ts";
 import { CacheRuntime } from "./cache/runtime.ts";
@@ -69,8 +70,16 @@ export interface AppOptions {
    * unsafe request's body is read and checked (415, 400, 413) before any handler runs.
    */
   rawBodyPaths?: readonly string[];
-  /** Where session data lives (default: in the signed cookie) and for how long. */
+  /**
+   * Where session data lives (default: in the signed cookie) and for how long: a signed-in
+   * session ends 30 days after sign-in (`maxAgeSeconds`) or after 14 idle days (`idleSeconds`).
+   */
   sessions?: SessionOptions;
+  /**
+   * API tokens sign requests in (`Authorization: Bearer`/`Token`): `userIdFor(hash)` finds the
+   * token's user, who is then `currentUserId(c)` for `requireUser()` and `owner:` rules.
+   */
+  apiTokens?: ApiTokenAuthOptions;
   /** One JSON log line per request (default true). */
   logRequests?: boolean;
   /** The read-through cache behind resources' `cache:` rules and `cached()` (nimbus/cache). */
@@ -184,6 +193,7 @@ export function createApp<Bindings extends object = object, Variables extends ob
     checkWebSocketOrigin(c);
     return sessions(c, next);
   });
+  if (options.apiTokens) base.use(apiTokenAuth(options.apiTokens));
   const checkCsrf = csrfGuard({
     // Origins allowed to call the app from a browser may also change data.
     trustedOrigins: [...(options.trustedOrigins ?? []), ...corsOrigins],

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { UserId } from "./accounts/current-user.ts";
 import type { RequestCache } from "./cache/request.ts";
 import type { NimbusDatabase } from "./db/database.ts";
 import type { ParsedBody } from "./http/body.ts";
@@ -41,6 +42,11 @@ export interface NimbusVariables {
   defer: (work: () => Promise<unknown> | unknown, what?: string) => Promise<void>;
   /** Who may state the client's address (createApp's `trustedProxies` plus NIMBUS_TRUSTED_PROXIES). */
   trustedProxies: TrustedProxies;
+  /**
+   * The user an API token named (`apiTokenAuth`, `setCurrentUser`); unset otherwise. Read
+   * `currentUserId(c)`, which falls back to the session's signed-in user.
+   */
+  tokenUserId?: UserId;
 }
 
 /**

@@ -24,6 +24,13 @@ export {
 // Columns and query helpers, so a model file needs only "nimbus-web".
 export { blob, index, integer, real, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 export { createApiToken, hashApiToken, presentedApiToken } from "./accounts/api-token.ts";
+export { type ApiTokenAuthOptions, apiTokenAuth } from "./accounts/api-token-auth.ts";
+export {
+  currentUserId,
+  setCurrentUser,
+  USER_ID_KEY,
+  type UserId,
+} from "./accounts/current-user.ts";
 export {
   hashPassword,
   MAX_PASSWORD_LENGTH,
@@ -32,6 +39,8 @@ export {
   verifyPassword,
 } from "./accounts/password.ts";
 export { type RequireUserOptions, requireUser } from "./accounts/require-user.ts";
+export { revokeUserSessions, signIn, signOut } from "./accounts/sign-in.ts";
+export { DEFAULT_SIGN_IN_PATH, signInRequired } from "./accounts/sign-in-redirect.ts";
 export { type AppOptions, createApp, NimbusApp } from "./app.ts";
 export {
   type CachedOptions,
@@ -102,6 +111,10 @@ export {
   UnsafeUrlError,
 } from "./security/safe-fetch.ts";
 export type { Flash, Session, SessionOptions } from "./security/session.ts";
+export {
+  DEFAULT_IDLE_SECONDS,
+  DEFAULT_MAX_AGE_SECONDS,
+} from "./security/session-expiry.ts";
 export {
   bearerToken,
   sentBearerToken,

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AnyNimbusEnv, NimbusVariables } from "../env.ts";
-import { Unauthorized } from "../http/errors.ts";
-import { safeReturnPath } from "../security/return-path.ts";
+import { currentUserId, USER_ID_KEY } from "./current-user.ts";
+import { signInRequired } from "./sign-in-redirect.ts";
 
 export interface RequireUserOptions {
   /** The session key that holds the signed-in user's id (default `userId`). */
@@ -11,25 +11,21 @@ export interface RequireUserOptions {
 }
 
 /**
- * Lets only signed-in users through. Browsers (HTML) are redirected to the sign-in page with a
- * same-origin `?next=` to come back to; API clients (JSON) get 401 problem details. 401 means
- * "who are you?"; a signed-in user who may not do something gets 403 from the action itself.
+ * Lets only signed-in users through: a session's user or an API token's (`currentUserId`).
+ * Browsers (HTML) are redirected to the sign-in page with a same-origin `?next=` to come back
+ * to; API clients (JSON) get 401 problem details. 401 means "who are you?"; a signed-in user
+ * who may not do something gets 403 from the action itself (see `owner:` on resources).
  */
 export function requireUser<E extends AnyNimbusEnv>(
   options: RequireUserOptions = {},
 ): MiddlewareHandler<E> {
-  const key = options.sessionKey ?? "userId";
-  const signIn = options.signInPath ?? "/session/new";
+  const key = options.sessionKey ?? USER_ID_KEY;
   return async (c, next) => {
-    const vars = c.var as NimbusVariables;
-    if (vars.session.get(key) != null) return next();
-    if (vars.format === "json") {
-      throw new Unauthorized("Sign in first: this needs a signed-in user.", { scheme: "Bearer" });
-    }
-    const url = new URL(c.req.url);
-    const back = safeReturnPath(url.pathname + url.search);
-    const target =
-      back && c.req.method === "GET" ? `${signIn}?next=${encodeURIComponent(back)}` : signIn;
-    return c.redirect(target, 303);
+    const signedIn =
+      key === USER_ID_KEY
+        ? currentUserId(c) !== undefined
+        : (c.var as NimbusVariables).session.get(key) != null;
+    if (signedIn) return next();
+    return signInRequired(c, { signInPath: options.signInPath });
   };
 }

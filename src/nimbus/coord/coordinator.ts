@@ -11,10 +11,16 @@ import {
   rateLimitIdleAt,
   sweepRateLimit,
 } from "./rate-limit.ts";
-import { readSession, sessionExpiresAt, writeSession } from "./session-store.ts";
+import { endSession, readSession, sessionExpiresAt, writeSession } from "./session-store.ts";
 import { Store } from "./store.ts";
 import { bumpTagVersions, readTagVersions } from "./tag-versions.ts";
 import { REMOTE_METHODS } from "./transport.ts";
+import {
+  addUserSession,
+  ENDED_SESSION_MS,
+  sweepUserSessions,
+  takeUserSessions,
+} from "./user-sessions.ts";
 
 /**
  * The Durable Object behind counters, locks, rate limits, sessions, jobs and cache tag versions. One object
@@ -81,6 +87,25 @@ export class NimbusCoordinator extends DurableObject<CoordBindings> {
     await this.#store.wipe();
   }
 
+  /** Revocation: the session reads as gone and refuses writes for a while, then deletes itself. */
+  async sessionEnd(): Promise<void> {
+    const until = Date.now() + ENDED_SESSION_MS;
+    endSession(this.#store, until);
+    await this.#wakeAt(until);
+  }
+
+  /** On a user's object: `id` is one of their sessions for `ttlMs`. */
+  async userSessionAdd(id: string, ttlMs: number): Promise<void> {
+    const expiresAt = Date.now() + ttlMs;
+    addUserSession(this.#store, id, expiresAt);
+    await this.#wakeAt(expiresAt);
+  }
+
+  /** On a user's object: their session ids, forgotten as they are returned. */
+  userSessionsTake(): string[] {
+    return takeUserSessions(this.#store);
+  }
+
   async enqueueJob(job: JobRecord): Promise<number> {
     const runAt = insertJob(this.#store, job);
     await this.#wakeAt(runAt);
@@ -114,10 +139,14 @@ export class NimbusCoordinator extends DurableObject<CoordBindings> {
     });
     readSession(store);
     sweepRateLimit(store);
+    const userSessionsAt = sweepUserSessions(store);
     if (store.isEmpty()) return store.wipe();
-    const next = [jobRunAt(store), sessionExpiresAt(store), rateLimitIdleAt(store)].filter(
-      (t): t is number => t !== null,
-    );
+    const next = [
+      jobRunAt(store),
+      sessionExpiresAt(store),
+      rateLimitIdleAt(store),
+      userSessionsAt,
+    ].filter((t): t is number => t !== null);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
   }
 

@@ -9,6 +9,16 @@ export interface SessionStore {
   set(id: string, data: Record<string, unknown>, ttlSeconds: number): Promise<void>;
   /** Forgets the session at once. */
   delete(id: string): Promise<void>;
+  /**
+   * Notes that session `id` belongs to `userId` for up to `ttlSeconds`, so `revokeUser` can
+   * find it. Optional: a store without it can't end a user's sessions at once.
+   */
+  trackUser?(userId: string, id: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Ends every tracked session of `userId` (a password change); a request still running on
+   * one of them can't write it back. Returns how many ended.
+   */
+  revokeUser?(userId: string): Promise<number>;
 }
 
 const TABLE = "nimbus_session";
@@ -16,19 +26,35 @@ const DDL = `CREATE TABLE ${TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), data 
 
 type SessionRow = { data: string; expires_at: number };
 
-/** Object side: the stored JSON, or null once expired (the expired row is dropped). */
+// An ended (revoked) session keeps a row with empty data for a while: it reads as no session,
+// and a write from a request that loaded it before it ended is refused instead of reviving it.
+const ENDED = "";
+
+/** Object side: the stored JSON, or null once expired or ended (an expired row is dropped). */
 export function readSession(store: Store, now = Date.now()): string | null {
   if (!store.has(TABLE)) return null;
   const row = store.sql.exec<SessionRow>(`SELECT data, expires_at FROM ${TABLE}`).toArray()[0];
   if (!row) return null;
-  if (row.expires_at > now) return row.data;
+  if (row.expires_at > now) return row.data === ENDED ? null : row.data;
   store.sql.exec(`DELETE FROM ${TABLE}`);
   return null;
 }
 
-/** Object side: store the JSON until `expiresAt`. */
+/** Object side: ends the session; writes to it are refused until `until`. */
+export function endSession(store: Store, until: number): void {
+  store.ensure(TABLE, DDL);
+  store.sql.exec(
+    `INSERT OR REPLACE INTO ${TABLE} (id, data, expires_at) VALUES (1, ?, ?)`,
+    ENDED,
+    until,
+  );
+}
+
+/** Object side: store the JSON until `expiresAt` (not into an ended session). */
 export function writeSession(store: Store, json: string, expiresAt: number): void {
   store.ensure(TABLE, DDL);
+  const row = store.sql.exec<SessionRow>(`SELECT data, expires_at FROM ${TABLE}`).toArray()[0];
+  if (row && row.data === ENDED && row.expires_at > Date.now()) return;
   store.sql.exec(
     `INSERT OR REPLACE INTO ${TABLE} (id, data, expires_at) VALUES (1, ?, ?)`,
     json,
@@ -58,6 +84,18 @@ export function sessionStore(env: CoordBindings): SessionStore {
     },
     async delete(id) {
       await coordinatorStub(env, "session", id).sessionDelete();
+    },
+    async trackUser(userId, id, ttlSeconds) {
+      if (!(ttlSeconds > 0)) return;
+      await coordinatorStub(env, "user-sessions", userId).userSessionAdd(
+        id,
+        Math.round(ttlSeconds * 1000),
+      );
+    },
+    async revokeUser(userId) {
+      const ids = await coordinatorStub(env, "user-sessions", userId).userSessionsTake();
+      await Promise.all(ids.map((id) => coordinatorStub(env, "session", id).sessionEnd()));
+      return ids.length;
     },
   };
 }

@@ -21,6 +21,9 @@ export interface CoordinatorCalls {
   sessionGet(): Promise<string | null>;
   sessionSet(json: string, ttlMs: number): Promise<void>;
   sessionDelete(): Promise<void>;
+  sessionEnd(): Promise<void>;
+  userSessionAdd(id: string, ttlMs: number): Promise<void>;
+  userSessionsTake(): Promise<string[]>;
   enqueueJob(job: JobRecord): Promise<number>;
   addDeadLetter(letter: DeadLetter): Promise<void>;
   deadLetters(limit: number): Promise<DeadLetter[]>;
@@ -48,6 +51,9 @@ export const REMOTE_METHODS = {
     sessionGet: "read",
     sessionSet: "write",
     sessionDelete: "write",
+    sessionEnd: "write",
+    userSessionAdd: "write",
+    userSessionsTake: "write",
     enqueueJob: "write",
     addDeadLetter: "write",
     deadLetters: "read",

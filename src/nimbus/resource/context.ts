@@ -66,11 +66,15 @@ async function scope(rt: ResourceRuntime, c: Context<NimbusEnv>) {
   return { scoped, values, where: and(...conditions) };
 }
 
+/** `restrict`: a further condition on the rows this request may see (an owner's scope). */
 export async function collectionContext(
   rt: ResourceRuntime,
   c: Context<NimbusEnv>,
+  restrict?: SQL,
 ): Promise<AnyActionContext> {
-  const { scoped, values, where } = await scope(rt, c);
+  const scoped = await scope(rt, c);
+  const { values } = scoped;
+  const where = restrict ? and(scoped.where, restrict) : scoped.where;
   const db = c.get("db");
   const serializeContext = { c, db };
   return {
@@ -95,7 +99,7 @@ export async function collectionContext(
       ),
     serialize: (record) =>
       rt.serializer.record(record, serializeContext) as Promise<RowOf<AnyModel>>,
-    scoped,
+    scoped: scoped.scoped,
     where,
   };
 }
@@ -104,8 +108,9 @@ export async function collectionContext(
 export async function memberContext(
   rt: ResourceRuntime,
   c: Context<NimbusEnv>,
+  restrict?: SQL,
 ): Promise<AnyActionContext & MemberContext<AnyModel, string>> {
-  const ctx = await collectionContext(rt, c);
+  const ctx = await collectionContext(rt, c, restrict);
   const value = paramValue(rt.keyColumn, c.req.param(rt.key) ?? "");
   const record = await ctx.db
     .select()

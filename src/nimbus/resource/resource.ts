@@ -5,6 +5,7 @@ import type { AnyNimbusEnv, NimbusEnv } from "../env.ts";
 import { HttpError } from "../http/errors.ts";
 import * as defaults from "./actions.ts";
 import { type AnyActionContext, collectionContext, memberContext } from "./context.ts";
+import { assertOwner, type OwnerAction, ownerGate, ownerOnCreate } from "./ownership.ts";
 import { type ResourceRuntime, resourceRuntime } from "./runtime.ts";
 import type {
   ActionName,
@@ -107,10 +108,39 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
     register(methods, path, ...shared, ...own, handler as MiddlewareHandler<NimbusEnv>);
     if (!patterns.includes(path)) patterns.push(path);
   };
-  const onCollection = (handler: Handler) => async (c: Context<NimbusEnv>) =>
-    handler(await collectionContext(rt, c));
-  const onMember = (handler: Handler) => async (c: Context<NimbusEnv>) =>
-    handler(await memberContext(rt, c));
+  const owner = rt.owner;
+  // Where a signed-out browser comes back to after signing in: a form post can't be replayed,
+  // so creating returns to the new form (if there is one) and changing to the record's page.
+  const nextAfterSignIn = (c: Context<NimbusEnv>, action: OwnerAction) => () => {
+    const path = new URL(c.req.url).pathname;
+    if (action === "create") return enabled("new") ? `${path}/new` : path;
+    return action === "update" || action === "destroy" || action === "tunnel" ? path : undefined;
+  };
+  const onCollection =
+    (handler: Handler, action: OwnerAction = "custom") =>
+    async (c: Context<NimbusEnv>) => {
+      if (!owner) return handler(await collectionContext(rt, c));
+      const grant = ownerGate(owner, c, action, nextAfterSignIn(c, action));
+      if (grant instanceof Response) return grant;
+      const ctx = await collectionContext(rt, c, grant.where);
+      if (action === "create" && grant.userId !== undefined) {
+        Object.assign(ctx.scoped, await ownerOnCreate(owner, c, grant.userId));
+      }
+      return handler(ctx);
+    };
+  const onMember =
+    (handler: Handler, action: OwnerAction = "custom") =>
+    async (c: Context<NimbusEnv>) => {
+      if (!owner) return handler(await memberContext(rt, c));
+      const grant = ownerGate(owner, c, action, nextAfterSignIn(c, action));
+      if (grant instanceof Response) return grant;
+      const ctx = await memberContext(rt, c, grant.where);
+      if (action === "edit" || action === "update" || action === "destroy" || action === "tunnel") {
+        const record = ctx.record as Record<string, unknown>;
+        await assertOwner(owner, c, record, grant.userId, action !== "destroy");
+      }
+      return handler(ctx);
+    };
 
   // Cached actions: the index carries the model's tag, a record's page its own (and `links:*`).
   const table = getTableName(rt.model.table);
@@ -135,14 +165,16 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
       onCollection(route.handler as unknown as Handler),
     );
   }
-  if (enabled("index")) on("GET", collection, cacheIndex ? [cacheIndex] : [], onCollection(index));
-  if (enabled("create")) on("POST", collection, [], onCollection(create));
+  if (enabled("index"))
+    on("GET", collection, cacheIndex ? [cacheIndex] : [], onCollection(index, "index"));
+  if (enabled("create")) on("POST", collection, [], onCollection(create, "create"));
   if (enabled("new"))
-    on("GET", `${collection}/new`, [], onCollection(pick(rt, "new", defaults.newForm)));
-  if (enabled("show")) on("GET", member, cacheShow ? [cacheShow] : [], onMember(show));
-  if (enabled("edit")) on("GET", `${member}/edit`, [], onMember(pick(rt, "edit", defaults.edit)));
-  if (enabled("update")) on(["PUT", "PATCH"], member, [], onMember(update));
-  if (enabled("destroy")) on("DELETE", member, [], onMember(destroy));
+    on("GET", `${collection}/new`, [], onCollection(pick(rt, "new", defaults.newForm), "new"));
+  if (enabled("show")) on("GET", member, cacheShow ? [cacheShow] : [], onMember(show, "show"));
+  if (enabled("edit"))
+    on("GET", `${member}/edit`, [], onMember(pick(rt, "edit", defaults.edit), "edit"));
+  if (enabled("update")) on(["PUT", "PATCH"], member, [], onMember(update, "update"));
+  if (enabled("destroy")) on("DELETE", member, [], onMember(destroy, "destroy"));
   if (!api && (enabled("update") || enabled("destroy"))) {
     // HTML forms can only POST: the hidden _method field says which action they meant.
     const tunnel = onMember(async (ctx) => {
@@ -159,7 +191,7 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
         "Method Not Allowed",
         `POST to a ${rt.names.singular} needs ${allowed.filter(Boolean).join(" or ")}.`,
       );
-    });
+    }, "tunnel");
     Object.defineProperty(tunnel, FORM_METHOD_OVERRIDE, { value: true });
     on("POST", member, [], tunnel);
   }

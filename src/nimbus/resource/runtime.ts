@@ -1,6 +1,7 @@
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { capitalize } from "../text/inflect.ts";
 import { namesFromPath } from "./names.ts";
+import { type OwnerRuntime, ownerRuntime } from "./ownership.ts";
 import type { ListRules } from "./query.ts";
 import { scaffoldViews } from "./scaffold-views.tsx";
 import { paramNames, routePattern } from "./scope.ts";
@@ -38,6 +39,8 @@ export interface ResourceRuntime {
   parents: Map<string, ParentRuntime>;
   listRules: ListRules;
   serializer: SerializerRuntime;
+  /** The `owner:` rule, if the resource has one. */
+  owner: OwnerRuntime | undefined;
 }
 
 function parentsOf(resource: AnyResource, columns: Record<string, SQLiteColumn>) {
@@ -116,5 +119,6 @@ export function resourceRuntime(resource: AnyResource): ResourceRuntime {
       filterable: options.filterable ?? [],
     },
     serializer: serializerRuntime(options.serializer, names),
+    owner: ownerRuntime(resource, columns),
   };
 }

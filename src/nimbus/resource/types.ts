@@ -266,6 +266,22 @@ export interface ParentSpec<P extends AnyModel = AnyModel> {
   column?: string;
 }
 
+/**
+ * Who owns a resource's records: `owner: "userId"` or `{ column: "userId", scope: "own" }`.
+ * The signed-in user is `currentUserId(c)`: a session's `userId` or an API token's user.
+ */
+export interface OwnerRule<M extends AnyModel> {
+  /** The column holding the owner's user id: set from the signed-in user on create, never from the request. */
+  column: ColumnKey<M>;
+  /**
+   * "all" (default): anyone lists and reads records; only the owner edits or deletes (others 403).
+   * "own": every action needs a signed-in user and sees only that user's records (another's is a 404).
+   */
+  scope?: "all" | "own";
+  /** Where HTML clients sign in (default `/session/new`), with a same-origin `?next=`. */
+  signInPath?: string;
+}
+
 export interface ResourceOptions<
   M extends AnyModel,
   Path extends string,
@@ -320,6 +336,14 @@ export interface ResourceOptions<
    * writes through `c.var.db` invalidate both, on every node.
    */
   cache?: Partial<Record<"index" | "show", CacheRule>>;
+  /**
+   * Records belong to users: `owner: "userId"` names the column holding the owner's id. New and
+   * create need a signed-in user (browsers: 303 to sign in with `?next=`; JSON: 401) and set
+   * that column to the user; edit, update and destroy by anyone else are a 403 and change
+   * nothing; the column is never writable from a request (422). `{ column, scope: "own" }` also
+   * scopes the list and every record to the signed-in user's own.
+   */
+  owner?: ColumnKey<M> | OwnerRule<M>;
 }
 
 /** A declared resource: a path, a model and how they meet; mount it with `app.resources(...)`. */

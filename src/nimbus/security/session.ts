@@ -1,10 +1,19 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getSignedCookie } from "hono/cookie";
 import { serializeSigned } from "hono/utils/cookie";
+import { sameUser, USER_ID_KEY, type UserId } from "../accounts/current-user.ts";
 import type { SessionStore } from "../coord/session-store.ts";
 import type { NimbusEnv } from "../env.ts";
 import { setResponseHeader } from "../http/response-header.ts";
 import { requestIsHttps } from "./client-address.ts";
+import {
+  DEFAULT_IDLE_SECONDS,
+  DEFAULT_MAX_AGE_SECONDS,
+  remainingSeconds,
+  sessionExpired,
+  sessionLimits,
+  sessionStamps,
+} from "./session-expiry.ts";
 
 const COOKIE = "nimbus_session";
 
@@ -21,8 +30,11 @@ export class Session {
   #dirty = false;
   #regenerate = false;
   #flash: Flash | undefined;
+  readonly #revoke: ((userId: UserId) => Promise<number>) | undefined;
 
-  constructor(data: SessionData) {
+  /** `revoke` ends every server-side session of a user (the session middleware passes it). */
+  constructor(data: SessionData, revoke?: (userId: UserId) => Promise<number>) {
+    this.#revoke = revoke;
     // A flash lives for exactly one request after the one that set it.
     this.#flash = data.flash;
     if (data.flash) {
@@ -39,6 +51,36 @@ export class Session {
   set(key: string, value: unknown): void {
     this.#data[key] = value;
     this.#dirty = true;
+  }
+
+  /** Forgets `key`. */
+  delete(key: string): void {
+    if (!(key in this.#data)) return;
+    delete this.#data[key];
+    this.#dirty = true;
+  }
+
+  /**
+   * Forgets everything (the CSRF token too) and starts a new id: sign-out. A cookie saved
+   * before it points at data that is gone (server-side sessions).
+   */
+  clear(): void {
+    this.#data = {};
+    this.regenerate();
+  }
+
+  /**
+   * Ends every server-side session `userId` has (each device's), this one included if it is
+   * theirs: after a password change, then sign the user in again to keep this device. Needs
+   * a store that tracks users (nimbus/coord's does); returns how many sessions ended.
+   */
+  async revokeUser(userId: UserId): Promise<number> {
+    if (!this.#revoke) {
+      throw new Error(
+        "Sessions can only be revoked when they live in a store that tracks users: createApp({ sessions: { store: (c) => coordination(c.env).sessions } }).",
+      );
+    }
+    return await this.#revoke(userId);
   }
 
   /** Shows `message` on the next page this client sees. */
@@ -131,8 +173,23 @@ export interface SessionOptions {
    * nimbus/coord): the cookie then holds only a signed id. Default: the data is in the cookie.
    */
   store?: (c: Context<NimbusEnv>) => SessionStore;
-  /** How long a server-side session lives after its last change (default 14 days). */
+  /**
+   * How long a server-side session lives in the store after its last write (default: the
+   * idle limit); a signed-in session never outlives its absolute limit there either.
+   */
   ttlSeconds?: number;
+  /**
+   * Absolute limit of a signed-in session (one holding `userId`): signed out this long after
+   * signing in, however active (default 30 days). Checked on the server on every request.
+   */
+  maxAgeSeconds?: number;
+  /**
+   * Idle limit of a signed-in session: signed out after this long without a request (default
+   * 14 days). The last-seen time is written at most hourly (a tenth of the limit if shorter).
+   */
+  idleSeconds?: number;
+  /** The clock, in milliseconds (default `Date.now`); tests pass their own to age sessions. */
+  now?: () => number;
   /**
    * Which sessions live in the `store` (default: all). E.g. `(data) => data.userId != null`:
    * anonymous visitors keep a cookie (no store call per request), signed-in users get a
@@ -147,7 +204,13 @@ export interface SessionOptions {
  * `store`; a tampered cookie reads as an empty session.
  */
 export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusEnv> {
-  const ttl = options.ttlSeconds ?? 14 * 24 * 60 * 60;
+  const limits = sessionLimits(
+    options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS,
+    options.idleSeconds ?? DEFAULT_IDLE_SECONDS,
+  );
+  const ttl = options.ttlSeconds ?? limits.idleMs / 1000;
+  const clock = options.now ?? Date.now;
+  const signedIn = (data: Record<string, unknown>) => data[USER_ID_KEY] != null;
   return async (c, next) => {
     const secret = sessionSecret(c);
     const cookie = await signedCookie(c, secret);
@@ -156,21 +219,64 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
     // The store is made only when there is something to read or write: a request without a
     // stored session that changes nothing never builds one.
     let store = storedId ? options.store?.(c) : undefined;
-    const data = storedId
+    const read = storedId
       ? ((store ? await store.get(storedId) : undefined) ?? {})
       : parseData(cookie);
-    const current = new Session(data as SessionData);
+    const now = clock();
+    const expired = sessionExpired(read, signedIn(read), now, limits);
+    const data = expired ? {} : read;
+    const userBefore = data[USER_ID_KEY];
+    const revoke = options.store
+      ? async (userId: UserId) => {
+          store ??= options.store?.(c);
+          const ended = await revokeUser(store, userId);
+          // This session was one of them: it ends here too, under a new id.
+          if (sameUser(current.get(USER_ID_KEY), userId)) current.clear();
+          return ended;
+        }
+      : undefined;
+    const current: Session = new Session(data as SessionData, revoke);
+    // An expired session reads as signed out, and its id is never used again.
+    if (expired) current.regenerate();
     c.set("session", current);
     await next();
+    const stamps = sessionStamps(
+      current.toJSON(),
+      signedIn(current.toJSON()),
+      current.regenerating,
+      now,
+      limits,
+    );
+    for (const [key, value] of Object.entries(stamps ?? {})) {
+      if (value === undefined) current.delete(key);
+      else current.set(key, value);
+    }
     if (!current.dirty) return;
     store ??= options.store?.(c);
-    if (!store || !(options.serverSide?.(current.toJSON()) ?? true)) {
+    const values = current.toJSON();
+    if (!store || !(options.serverSide?.(values) ?? true)) {
       if (store && storedId) await store.delete(storedId);
       return writeCookie(c, JSON.stringify(current), secret);
     }
     const id = storedId && !current.regenerating ? storedId : crypto.randomUUID();
-    await store.set(id, current.toJSON(), ttl);
+    const user = values[USER_ID_KEY];
+    const remaining = remainingSeconds(values, now, limits);
+    const lifetime = user != null ? Math.min(ttl, remaining) : ttl;
+    await store.set(id, values, lifetime);
     if (storedId && id !== storedId) await store.delete(storedId);
+    // A user's sessions are listed where revokeUser finds them, once per id.
+    if (user != null && (id !== storedId || !sameUser(user, userBefore))) {
+      await store.trackUser?.(String(user), id, remaining);
+    }
     if (id !== cookie) await writeCookie(c, id, secret);
   };
+}
+
+async function revokeUser(store: SessionStore | undefined, userId: UserId): Promise<number> {
+  if (!store?.revokeUser) {
+    throw new Error(
+      "This session store can't end a user's sessions: it has no revokeUser (nimbus/coord's store has).",
+    );
+  }
+  return await store.revokeUser(String(userId));
 }
