@@ -27,6 +27,7 @@ export { createApiToken, hashApiToken, presentedApiToken } from "./accounts/api-
 export { type ApiTokenAuthOptions, apiTokenAuth } from "./accounts/api-token-auth.ts";
 export {
   currentUserId,
+  sameUser,
   setCurrentUser,
   USER_ID_KEY,
   type UserId,

@@ -5,6 +5,7 @@ import {
   integer,
   model,
   resource,
+  setCurrentUser,
   signIn,
   table,
   text,
@@ -35,6 +36,12 @@ app
     return c.text("ok");
   })
   .get("/csrf", (c) => c.text(c.var.session.csrfToken()));
+// A token scheme of the app's own, in a header that is not Authorization.
+app.use(async (c, next) => {
+  const named = c.req.header("X-Test-User");
+  if (named) setCurrentUser(c, Number(named));
+  await next();
+});
 app.resources(
   resource("/notes", Note, { owner: "userId" }),
   resource("/my-notes", Note, {
@@ -270,6 +277,31 @@ describe("owner scope 'own': each user sees only their records", () => {
     const ids = ((await res.json()) as { data: { id: number }[] }).data.map((n) => n.id);
     expect(ids).toEqual([own]);
     expect(ids).not.toContain(other);
+  });
+
+  it("a user named by the app's own scheme is never served a shared page", async () => {
+    const as = (id: number, method = "GET", body?: unknown) =>
+      app.request(
+        "/my-notes?per_page=100",
+        {
+          method,
+          headers: {
+            Accept: "application/json",
+            "Content-Type": "application/json",
+            "X-Test-User": String(id),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        },
+        testEnv,
+      );
+    expect((await as(15, "POST", { title: "fifteen's" })).status).toBe(201);
+    for (const id of [15, 16, 15]) {
+      const res = await as(id);
+      expect(res.headers.get("Nimbus-Cache")).toBe("private");
+      const rows = ((await res.json()) as { data: { userId: number }[] }).data;
+      expect(rows.every((note) => note.userId === id)).toBe(true);
+      expect(rows.length > 0).toBe(id === 15);
+    }
   });
 
   it("the owner must be a column of the model (a type error otherwise)", () => {
