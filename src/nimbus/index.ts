@@ -33,6 +33,20 @@ export {
   type UserId,
 } from "./accounts/current-user.ts";
 export {
+  type Mailer,
+  MailFailed,
+  type MailMessage,
+  MailNotConfigured,
+} from "./accounts/mail.ts";
+export { type MailBindings, mailerFromEnv } from "./accounts/mail-from-env.ts";
+export { type HttpMailerOptions, httpMailer } from "./accounts/mail-http.ts";
+export {
+  type DevelopmentOutbox,
+  developmentOutbox,
+  type OutboxMail,
+} from "./accounts/mail-outbox.ts";
+export { devOutbox } from "./accounts/mail-outbox-page.tsx";
+export {
   hashPassword,
   MAX_PASSWORD_LENGTH,
   type PasswordCheck,
@@ -125,3 +139,5 @@ export {
 export { pluralize, singularize } from "./text/inflect.ts";
 export { ButtonTo, Field, type FieldProps, Form, type FormProps, humanize } from "./view/form.tsx";
 export { DefaultLayout, FlashMessage, type LayoutProps } from "./view/layout.tsx";
+// Also brings `c.render(content, { title, status })`'s typing (a declaration on hono) to apps.
+export type { RenderOptions } from "./view/render.tsx";

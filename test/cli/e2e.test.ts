@@ -2,8 +2,9 @@
  * The acceptance test of the package and its CLI, as a user gets them, with this checkout out of
  * reach: `npm pack` → the tarball installed in an empty folder → its `nimbus-web new blog` on the
  * machine's own Node → the app installed (nimbus-web from the tarball, the rest from the registry)
- * → generate scaffold → the app's own dev server over HTTP (HTML and JSON: create, a validation
- * error, list, edit, delete) → the app's own npm test and tsc → routes, deploy --dry-run, db, console.
+ * → generate scaffold → generate authentication → the app's own dev server over HTTP (HTML and
+ * JSON: create, a validation error, list, edit, delete; sign up, sign out, sign in) → the app's
+ * own npm test and tsc → routes, deploy --dry-run, db, console.
  * It measures the seconds from `nimbus new` to the first successful create.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -208,6 +209,27 @@ describe("from an empty folder to a working resource", () => {
     const nimbus = join(app, "node_modules", ".bin", "nimbus");
     await run(process.execPath, [nimbus, ...SCAFFOLD], app, 120_000);
     timings.scaffold = seconds();
+    // What the scaffold wrote, counted before authentication adds to app.ts and models/schema.ts.
+    const scaffoldCode = Object.keys(readManifest(app).files).filter(
+      (path) => !path.endsWith(".json"),
+    );
+    const linesWrittenByScaffold =
+      scaffoldCode.reduce((sum, path) => sum + lines(path), 0) +
+      lines("src/app.ts") -
+      appFile().trimEnd().split("\n").length +
+      lines("src/models/schema.ts") -
+      schemaFile().trimEnd().split("\n").length;
+    const wired = ["src/app.ts", "src/worker.ts", "src/models/schema.ts", "wrangler.toml"];
+    const linesBefore = wired.reduce((sum, path) => sum + lines(path), 0);
+    await run(process.execPath, [nimbus, "generate", "authentication"], app, 120_000);
+    timings.authentication = seconds();
+    const authFiles = Object.entries(readManifest(app).files)
+      .filter(([path, entry]) => entry.owner === "Authentication" && !path.endsWith(".json"))
+      .map(([path]) => path);
+    const linesWrittenByAuthentication =
+      authFiles.reduce((sum, path) => sum + lines(path), 0) +
+      wired.reduce((sum, path) => sum + lines(path), 0) -
+      linesBefore;
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -286,6 +308,36 @@ describe("from an empty folder to a working resource", () => {
     expect(removal.headers.get("Location")).toBe("/posts");
     expect((await browser.request(location)).status).toBe(404);
 
+    // Accounts over HTTP: sign up, the account page, sign out, sign in with ?next=.
+    const ada = new Browser(base);
+    const email = "ada@example.com";
+    const password = "correct horse battery";
+    const signUp = await ada.submit("/registration", {
+      _csrf: await ada.csrfFrom("/registration/new"),
+      email,
+      password,
+    });
+    expect(signUp.status).toBe(303);
+    expect(await (await ada.request("/account")).text()).toContain(`Signed in as ${email}`);
+    const signOut = await ada.submit("/session", {
+      _csrf: await ada.csrfFrom("/account"),
+      _method: "DELETE",
+    });
+    expect(signOut.status).toBe(303);
+    const away = await ada.request("/account");
+    expect(away.status).toBe(303);
+    expect(away.headers.get("Location")).toBe("/session/new?next=%2Faccount");
+    const signIn = await ada.submit("/session", {
+      _csrf: await ada.csrfFrom("/session/new?next=%2Faccount"),
+      email,
+      password,
+      next: "/account",
+    });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get("Location")).toBe("/account");
+    expect((await ada.request("/account")).status).toBe(200);
+    timings.accountsOverHttp = seconds();
+
     await stopServer();
 
     // The app's own checks: its generated tests inside workerd, and TypeScript.
@@ -318,7 +370,7 @@ describe("from an empty folder to a working resource", () => {
       60_000,
       "await db.select().from(posts)\n",
     );
-    expect(repl).toContain("Bound: db, env, Post,");
+    expect(repl).toMatch(/Bound: db, env, (\w+, )*Post, (\w+, )*User,/);
     expect(repl).toContain("nimbus> []");
 
     // What the two commands wrote, against what a user typed (the commands only).
@@ -336,23 +388,19 @@ describe("from an empty folder to a working resource", () => {
       "test/app.test.ts",
       "test/support/browser.ts",
     ];
-    const generated = Object.keys(readManifest(app).files);
-    const code = generated.filter((path) => !path.endsWith(".json"));
     const figures = {
-      command: `npm create nimbus blog && nimbus ${SCAFFOLD.join(" ")} && nimbus dev`,
+      command: `npm create nimbus blog && nimbus ${SCAFFOLD.join(" ")} && nimbus generate authentication && nimbus dev`,
       machineNode: version,
-      commands: 3,
+      commands: 4,
       secondsFromNewToFirstCreate: timings.firstCreate,
       timings,
       linesWrittenByNew: fromNew.reduce((sum, path) => sum + lines(path), 0),
       // Its files, and the lines it added to app.ts and models/schema.ts.
-      linesWrittenByScaffold:
-        code.reduce((sum, path) => sum + lines(path), 0) +
-        lines("src/app.ts") -
-        appFile().trimEnd().split("\n").length +
-        lines("src/models/schema.ts") -
-        schemaFile().trimEnd().split("\n").length,
-      scaffoldFiles: code,
+      linesWrittenByScaffold,
+      scaffoldFiles: scaffoldCode,
+      // Its files, and the lines it added to app.ts, worker.ts, models/schema.ts and wrangler.toml.
+      linesWrittenByAuthentication,
+      authenticationFiles: authFiles,
       linesUserWrote: 0,
     };
     mkdirSync(join(NIMBUS_ROOT, "test", "artifacts"), { recursive: true });

@@ -1,14 +1,15 @@
 import { defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
+import { generateAuthentication } from "../generate/authentication/generator.ts";
 import { FIELD_TYPES, MODIFIERS } from "../generate/fields.ts";
 import { generate, KINDS, type Kind } from "../generate/generator.ts";
 import { findProject } from "../project.ts";
 
 export const generateCommand = defineCommand({
   name: "generate",
-  summary: "Write a scaffold, resource, model, view or migration (alias: g)",
+  summary: "Write a scaffold, resource, model, view, migration or authentication (alias: g)",
   usage:
-    "nimbus generate <scaffold|resource|model|view|migration> <Name> [field:type[:modifier]...] [options]",
+    "nimbus generate <scaffold|resource|model|view|migration> <Name> [field:type[:modifier]...] [options]\n       nimbus generate authentication",
   description: [
     "scaffold   model + migration + resource + views + tests, registered in app.ts; the views",
     "           are files of yours to edit, typed from the model",
@@ -17,6 +18,10 @@ export const generateCommand = defineCommand({
     "model      model + migration",
     "view       list, page and form views for an existing model",
     "migration  <name>: a migration for what changed in the models (--custom: an empty one)",
+    "authentication  accounts, as Rails 8's generator: users, API tokens and password resets",
+    "           (models + one migration), sign up, sign in/out, forgot/reset password (mail through",
+    "           a Mailer; in development the outbox at /dev/outbox), an account page with API tokens,",
+    "           rate limits (nimbus/coord), tests, and the wiring in app.ts, worker.ts, wrangler.toml",
     "",
     `Field types: ${FIELD_TYPES.join(", ")} (string when left out).`,
     `Modifiers: ${MODIFIERS.join(", ")}. Fields are optional unless required.`,
@@ -49,13 +54,25 @@ export const generateCommand = defineCommand({
     "npx nimbus generate scaffold Article title:string author:references{User} editor:references{User} --api",
     'npx nimbus generate model Vote voter:references{User} link:references --unique "voter,link"',
     "npx nimbus generate migration add_slug_to_posts",
+    "npx nimbus generate authentication",
   ],
   async run(positionals, flags) {
     const [kind, name, ...fields] = positionals;
+    if (kind === "authentication") {
+      if (name !== undefined)
+        throw new UsageError(
+          `generate authentication takes no name or fields; got ${positionals.slice(1).join(" ")}.`,
+          "Run: npx nimbus generate authentication",
+        );
+      return generateAuthentication(findProject(), {
+        force: flags.force === true,
+        skip: flags.skip === true,
+      });
+    }
     if (!kind || !(KINDS as readonly string[]).includes(kind)) {
       throw new UsageError(
         kind ? `Unknown generator "${kind}".` : "generate needs a generator and a name.",
-        `Generators: ${KINDS.join(", ")}. Example: npx nimbus generate scaffold Post title:string`,
+        `Generators: ${KINDS.join(", ")}, authentication. Example: npx nimbus generate scaffold Post title:string`,
       );
     }
     if (!name)

@@ -93,7 +93,8 @@ export function addResource(text: string, names: ModelNames, extension: "ts" | "
       next.slice(call.index + call[0].length)
     );
   }
-  const create = /createApp(<[^>]*>)?\(\)/.exec(next);
+  // createApp() or createApp(options) as one name (`withAccounts`, from generate authentication).
+  const create = /createApp(<[^>]*>)?\([\w.]*\)/.exec(next);
   if (!create) return next;
   const end = create.index + create[0].length;
   const rest = next.slice(end);

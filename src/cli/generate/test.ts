@@ -27,7 +27,12 @@ function sqlValue(field: FieldSpec): string {
   if (field.type === "boolean") return "1";
   if (field.type === "datetime") return "now";
   if (field.type === "json") return `'{"n":1}'`;
-  return field.type === "references" ? "1" : jsonSample(field, 1);
+  if (field.type === "references") return "1";
+  const sample = jsonSample(field, 1);
+  // Each test inserts its own parent: a unique column needs a new value every time.
+  if (field.unique && (field.type === "string" || field.type === "text"))
+    return `\`${JSON.parse(sample)} \${crypto.randomUUID()}\``;
+  return sample;
 }
 
 /** The entries of an object literal, one a line, as biome keeps an object written that way. */

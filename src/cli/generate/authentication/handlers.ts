@@ -1,0 +1,471 @@
+// Written by `nimbus generate authentication`: The account pages' handlers and the routes that mount them.
+// Each constant is one file of the app, as biome formats it.
+
+/** src/accounts/registration.tsx */
+export const REGISTRATION = `import type { Context } from "hono";
+import {
+  type FieldErrors,
+  hashPassword,
+  safeReturnPath,
+  ValidationFailed,
+  withUniqueErrors,
+} from "nimbus-web";
+import { User, users } from "../models/user.ts";
+import { SignUp } from "../views/accounts/sign-up.tsx";
+import { startSession } from "./current-user.ts";
+import type { AccountsEnv } from "./env.ts";
+import { emailProblems, field, normalizeEmail, passwordProblems } from "./form.ts";
+import { tooMany, waitMessage } from "./limits.ts";
+
+const title = "Sign up";
+
+/** \`GET /registration/new\`: the sign-up form. */
+export function signUpPage(c: Context<AccountsEnv>) {
+  const next = safeReturnPath(c.req.query("next"));
+  return c.render(<SignUp csrf={c.var.session.csrfToken()} next={next} />, { title });
+}
+
+/** \`POST /registration\`: creates the account and signs it in. */
+export async function signUp(c: Context<AccountsEnv>) {
+  const body = await c.var.body();
+  const email = normalizeEmail(field(body, "email"));
+  const password = field(body, "password");
+  const next = safeReturnPath(field(body, "next"));
+  const csrf = c.var.session.csrfToken();
+  const wait = await tooMany(c, "signUp");
+  if (wait !== null) {
+    const page = <SignUp csrf={csrf} email={email} next={next} alert={waitMessage(wait)} />;
+    return c.render(page, { title, status: 429 });
+  }
+  const errors: FieldErrors = {};
+  const emailErrors = emailProblems(email);
+  const passwordErrors = passwordProblems(password);
+  if (emailErrors.length > 0) errors.email = emailErrors;
+  if (passwordErrors.length > 0) errors.password = passwordErrors;
+  if (Object.keys(errors).length > 0) {
+    const page = <SignUp csrf={csrf} email={email} next={next} errors={errors} />;
+    return c.render(page, { title, status: 422 });
+  }
+  const passwordHash = await hashPassword(password);
+  try {
+    const user = await withUniqueErrors(User, () =>
+      c.var.db.insert(users).values({ email, passwordHash }).returning().get(),
+    );
+    startSession(c, user);
+  } catch (error) {
+    if (!(error instanceof ValidationFailed)) throw error;
+    const page = <SignUp csrf={csrf} email={email} next={next} errors={error.fields} />;
+    return c.render(page, { title, status: 422 });
+  }
+  c.var.session.flash("Welcome! Your account is ready.");
+  return c.redirect(next ?? "/", 303);
+}
+`;
+
+/** src/accounts/session.tsx */
+export const SESSION = `import type { Context } from "hono";
+import { eq, hashPassword, safeReturnPath, verifyPassword } from "nimbus-web";
+import { users } from "../models/user.ts";
+import { SignIn } from "../views/accounts/sign-in.tsx";
+import { endSession, startSession } from "./current-user.ts";
+import type { AccountsEnv } from "./env.ts";
+import { field, normalizeEmail } from "./form.ts";
+import { tooMany, waitMessage } from "./limits.ts";
+
+const title = "Sign in";
+
+/** \`GET /session/new\`: the sign-in form (\`requireUser\` sends browsers here with \`?next=\`). */
+export function signInPage(c: Context<AccountsEnv>) {
+  const next = safeReturnPath(c.req.query("next"));
+  return c.render(<SignIn csrf={c.var.session.csrfToken()} next={next} />, { title });
+}
+
+/** \`POST /session\`: signs in (a form's \`_method=DELETE\` signs out). */
+export async function signIn(c: Context<AccountsEnv>) {
+  const body = await c.var.body();
+  if (field(body, "_method").toUpperCase() === "DELETE") return signOut(c);
+  const email = normalizeEmail(field(body, "email"));
+  const password = field(body, "password");
+  const next = safeReturnPath(field(body, "next"));
+  const csrf = c.var.session.csrfToken();
+  const wait = (await tooMany(c, "signIn", email)) ?? (await tooMany(c, "signInFromAddress"));
+  if (wait !== null) {
+    const page = <SignIn csrf={csrf} email={email} next={next} alert={waitMessage(wait)} />;
+    return c.render(page, { title, status: 429 });
+  }
+  const { db } = c.var;
+  const user = await db.select().from(users).where(eq(users.email, email)).get();
+  // Checked against an empty hash when there is no such user: the same work, the same time.
+  const check = await verifyPassword(password, user?.passwordHash ?? "");
+  if (!user || !check.ok) {
+    const alert = "That email and password do not match an account.";
+    const page = <SignIn csrf={csrf} email={email} next={next} alert={alert} />;
+    return c.render(page, { title, status: 422 });
+  }
+  if (check.needsRehash) {
+    const passwordHash = await hashPassword(password);
+    await db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+  }
+  startSession(c, user);
+  c.var.session.flash("Signed in.");
+  return c.redirect(next ?? "/", 303);
+}
+
+/** \`DELETE /session\`: signs out; the session's stored data is deleted. */
+export function signOut(c: Context<AccountsEnv>) {
+  endSession(c);
+  c.var.session.flash("Signed out.");
+  return c.redirect("/", 303);
+}
+`;
+
+/** src/accounts/password-reset.tsx */
+export const PASSWORD_RESET = `import type { Context } from "hono";
+import {
+  and,
+  createApiToken,
+  eq,
+  gt,
+  hashApiToken,
+  hashPassword,
+  isNull,
+  type Mailer,
+  MailNotConfigured,
+  requestOrigin,
+} from "nimbus-web";
+import { passwordResets } from "../models/password-reset.ts";
+import { users } from "../models/user.ts";
+import { ForgotPassword } from "../views/accounts/forgot-password.tsx";
+import { ResetLinkInvalid, ResetPassword } from "../views/accounts/reset-password.tsx";
+import type { AccountsEnv } from "./env.ts";
+import { field, normalizeEmail, passwordProblems } from "./form.ts";
+import { tooMany, waitMessage } from "./limits.ts";
+import { mailer } from "./mailer.ts";
+
+/** How long a reset link works. */
+export const RESET_LINK_MINUTES = 60;
+
+const title = "Reset your password";
+
+/** \`GET /password/reset/new\`: asks for the address to mail a link to. */
+export function forgotPasswordPage(c: Context<AccountsEnv>) {
+  return c.render(<ForgotPassword csrf={c.var.session.csrfToken()} />, { title });
+}
+
+/**
+ * \`POST /password/reset\`: mails a reset link if the address has an account. The answer is the
+ * same either way, and the mail goes after it, so neither tells who has an account.
+ */
+export async function requestPasswordReset(c: Context<AccountsEnv>) {
+  const body = await c.var.body();
+  const csrf = c.var.session.csrfToken();
+  const wait = await tooMany(c, "reset");
+  if (wait !== null) {
+    return c.render(<ForgotPassword csrf={csrf} alert={waitMessage(wait)} />, {
+      title,
+      status: 429,
+    });
+  }
+  let mail: Mailer;
+  try {
+    mail = mailer(c);
+  } catch (error) {
+    if (!(error instanceof MailNotConfigured)) throw error;
+    console.error(error.message);
+    const alert =
+      "Password resets are unavailable: this site cannot send mail yet. Please tell its operator.";
+    return c.render(<ForgotPassword csrf={csrf} alert={alert} />, { title, status: 503 });
+  }
+  const { db } = c.var;
+  const user = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(field(body, "email"))))
+    .get();
+  if (user) {
+    const { token, hash } = await createApiToken();
+    const expiresAt = new Date(Date.now() + RESET_LINK_MINUTES * 60_000);
+    await db.insert(passwordResets).values({ userId: user.id, tokenHash: hash, expiresAt });
+    const link = \`\${requestOrigin(c)}/password/reset/\${token}\`;
+    const text = \`Someone asked to reset the password of your account (\${user.email}).\\n\\nChoose a new password here, within \${RESET_LINK_MINUTES} minutes:\\n\${link}\\n\\nIf it was not you, ignore this mail: your password stays as it is.\\n\`;
+    await c.var.defer(
+      () => mail.send({ to: user.email, subject: "Reset your password", text }),
+      "password reset mail",
+    );
+  }
+  c.var.session.flash(
+    "If an account has that address, a link to reset its password is on its way.",
+  );
+  return c.redirect("/session/new", 303);
+}
+
+/** The reset a link's token names, if it is unused and unexpired. */
+async function usableReset(c: Context<AccountsEnv>, token: string) {
+  return c.var.db
+    .select()
+    .from(passwordResets)
+    .where(
+      and(
+        eq(passwordResets.tokenHash, await hashApiToken(token)),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, new Date()),
+      ),
+    )
+    .get();
+}
+
+function invalidLink(c: Context<AccountsEnv>) {
+  return c.render(<ResetLinkInvalid />, { title, status: 404 });
+}
+
+/** \`GET /password/reset/:token\`: the new-password form of a mailed link. */
+export async function resetPasswordPage(c: Context<AccountsEnv>) {
+  const token = c.req.param("token") ?? "";
+  if (!(await usableReset(c, token))) return invalidLink(c);
+  const action = \`/password/reset/\${encodeURIComponent(token)}\`;
+  return c.render(<ResetPassword csrf={c.var.session.csrfToken()} action={action} />, { title });
+}
+
+/** \`POST /password/reset/:token\`: sets the new password once; every session of the user ends. */
+export async function resetPassword(c: Context<AccountsEnv>) {
+  const token = c.req.param("token") ?? "";
+  const body = await c.var.body();
+  const password = field(body, "password");
+  const problems = passwordProblems(password);
+  if (problems.length > 0) {
+    if (!(await usableReset(c, token))) return invalidLink(c);
+    const action = \`/password/reset/\${encodeURIComponent(token)}\`;
+    const page = (
+      <ResetPassword
+        csrf={c.var.session.csrfToken()}
+        action={action}
+        errors={{ password: problems }}
+      />
+    );
+    return c.render(page, { title, status: 422 });
+  }
+  const { db } = c.var;
+  const now = new Date();
+  // Used in the same statement that finds it: two submissions of one link can't both pass.
+  const reset = await db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(passwordResets.tokenHash, await hashApiToken(token)),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, now),
+      ),
+    )
+    .returning()
+    .get();
+  if (!reset) return invalidLink(c);
+  const passwordHash = await hashPassword(password);
+  await db
+    .update(users)
+    .set({ passwordHash, sessionsValidFrom: now })
+    .where(eq(users.id, reset.userId));
+  // The user's other links stop working too.
+  await db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(and(eq(passwordResets.userId, reset.userId), isNull(passwordResets.usedAt)));
+  c.var.session.flash("Your password was changed. Sign in with it.");
+  return c.redirect("/session/new", 303);
+}
+`;
+
+/** src/accounts/account.tsx */
+export const ACCOUNT = `import type { Context } from "hono";
+import {
+  and,
+  createApiToken,
+  desc,
+  eq,
+  type FieldErrors,
+  hashPassword,
+  isNull,
+  NotFound,
+  verifyPassword,
+} from "nimbus-web";
+import { apiTokens } from "../models/api-token.ts";
+import { users } from "../models/user.ts";
+import { AccountPage } from "../views/accounts/account.tsx";
+import { type Account, signedInUser, startSession } from "./current-user.ts";
+import type { AccountsEnv } from "./env.ts";
+import { field, passwordProblems } from "./form.ts";
+import { tooMany, waitMessage } from "./limits.ts";
+
+const title = "Your account";
+
+function liveTokens(c: Context<AccountsEnv>, user: Account) {
+  return c.var.db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)))
+    .orderBy(desc(apiTokens.id))
+    .all();
+}
+
+async function renderAccount(
+  c: Context<AccountsEnv>,
+  user: Account,
+  extra: {
+    created?: { name: string; token: string };
+    errors?: FieldErrors;
+    status?: 201 | 422 | 429;
+  } = {},
+) {
+  const tokens = await liveTokens(c, user);
+  const { created, errors, status } = extra;
+  const page = (
+    <AccountPage
+      user={user}
+      tokens={tokens}
+      csrf={c.var.session.csrfToken()}
+      created={created}
+      errors={errors}
+    />
+  );
+  return c.render(page, { title, ...(status && { status }) });
+}
+
+/** \`GET /account\`: the account and its API tokens (JSON: who the token or session belongs to). */
+export async function showAccount(c: Context<AccountsEnv>) {
+  const user = await signedInUser(c);
+  if (c.var.format === "json") {
+    const tokens = (await liveTokens(c, user)).map(({ id, name, hint, createdAt, lastUsedAt }) => ({
+      id,
+      name,
+      hint,
+      createdAt,
+      lastUsedAt,
+    }));
+    return c.json({ data: { id: user.id, email: user.email, createdAt: user.createdAt, tokens } });
+  }
+  return renderAccount(c, user);
+}
+
+/** \`POST /account/tokens\`: a new API token, shown in this answer only (only its hash is kept). */
+export async function createToken(c: Context<AccountsEnv>) {
+  const user = await signedInUser(c);
+  const name = field(await c.var.body(), "name").trim();
+  if (name.length === 0 || name.length > 100) {
+    const errors = { name: [name ? "must be at most 100 characters" : "can't be blank"] };
+    if (c.var.format === "json") return c.json({ errors }, 422);
+    return renderAccount(c, user, { errors, status: 422 });
+  }
+  const { token, hash, hint } = await createApiToken();
+  const row = await c.var.db
+    .insert(apiTokens)
+    .values({ userId: user.id, name, tokenHash: hash, hint })
+    .returning({ id: apiTokens.id })
+    .get();
+  c.header("Cache-Control", "no-store");
+  if (c.var.format === "json") return c.json({ data: { id: row.id, name, token } }, 201);
+  return renderAccount(c, user, { created: { name, token }, status: 201 });
+}
+
+/** \`DELETE /account/tokens/:id\` (forms: POST with \`_method=DELETE\`): the token stops working. */
+export async function revokeToken(c: Context<AccountsEnv>) {
+  const user = await signedInUser(c);
+  const id = Number(c.req.param("id"));
+  const revoked = Number.isSafeInteger(id)
+    ? await c.var.db
+        .update(apiTokens)
+        .set({ revokedAt: new Date() })
+        .where(
+          and(eq(apiTokens.id, id), eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)),
+        )
+        .returning({ id: apiTokens.id })
+        .get()
+    : undefined;
+  if (!revoked) throw new NotFound("You have no such token.");
+  if (c.var.format === "json") return c.body(null, 204);
+  c.var.session.flash("The token was revoked.");
+  return c.redirect("/account", 303);
+}
+
+/** \`POST /account/tokens/:id\`: what an HTML form sends for DELETE. */
+export async function tokenFormAction(c: Context<AccountsEnv>) {
+  const method = field(await c.var.body(), "_method").toUpperCase();
+  if (method !== "DELETE") throw new NotFound();
+  return revokeToken(c);
+}
+
+/** \`POST /account/password\`: changes the password; every other session of the user ends. */
+export async function changePassword(c: Context<AccountsEnv>) {
+  const user = await signedInUser(c);
+  const body = await c.var.body();
+  const wait = await tooMany(c, "signIn", user.email);
+  if (wait !== null) {
+    return renderAccount(c, user, {
+      errors: { currentPassword: [waitMessage(wait)] },
+      status: 429,
+    });
+  }
+  const password = field(body, "password");
+  const errors: FieldErrors = {};
+  if (!(await verifyPassword(field(body, "currentPassword"), user.passwordHash)).ok)
+    errors.currentPassword = ["is not right"];
+  const problems = passwordProblems(password);
+  if (problems.length > 0) errors.password = problems;
+  if (Object.keys(errors).length > 0) return renderAccount(c, user, { errors, status: 422 });
+  const now = Date.now();
+  const passwordHash = await hashPassword(password);
+  await c.var.db
+    .update(users)
+    .set({ passwordHash, sessionsValidFrom: new Date(now) })
+    .where(eq(users.id, user.id));
+  // This session goes on under a new id; the user's others began before \`now\` and are over.
+  startSession(c, user, now);
+  c.var.session.flash("Your password was changed. Your other sessions were signed out.");
+  return c.redirect("/account", 303);
+}
+`;
+
+/** src/accounts/routes.ts */
+export const ROUTES = `import { Hono } from "hono";
+import { devOutbox } from "nimbus-web";
+import {
+  changePassword,
+  createToken,
+  revokeToken,
+  showAccount,
+  tokenFormAction,
+} from "./account.tsx";
+import { signedIn } from "./current-user.ts";
+import type { AccountsEnv } from "./env.ts";
+import {
+  forgotPasswordPage,
+  requestPasswordReset,
+  resetPassword,
+  resetPasswordPage,
+} from "./password-reset.tsx";
+import { signUp, signUpPage } from "./registration.tsx";
+import { signIn, signInPage, signOut } from "./session.tsx";
+
+/**
+ * Sign up, sign in and out, password reset, the account page with API tokens, and the
+ * development outbox. Mounted in app.ts by \`nimbus generate authentication\`.
+ */
+export const accounts = new Hono<AccountsEnv>()
+  .get("/registration/new", signUpPage)
+  .post("/registration", signUp)
+  .get("/session/new", signInPage)
+  .post("/session", signIn)
+  .delete("/session", signOut)
+  .get("/password/reset/new", forgotPasswordPage)
+  .post("/password/reset", requestPasswordReset)
+  .get("/password/reset/:token", resetPasswordPage)
+  .post("/password/reset/:token", resetPassword)
+  .use("/account", signedIn)
+  .use("/account/*", signedIn)
+  .get("/account", showAccount)
+  .post("/account/tokens", createToken)
+  .post("/account/tokens/:id", tokenFormAction)
+  .delete("/account/tokens/:id", revokeToken)
+  .post("/account/password", changePassword)
+  // Development only (a 404 elsewhere): the mail the app "sent".
+  .get("/dev/outbox", devOutbox);
+`;

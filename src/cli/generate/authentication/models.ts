@@ -1,0 +1,68 @@
+// Written by `nimbus generate authentication`: The account tables: users, their API tokens, password reset links.
+// Each constant is one file of the app, as biome formats it.
+
+/** src/models/user.ts */
+export const USER_MODEL = `import { integer, model, table, text } from "nimbus-web";
+
+/** Accounts. The email is stored lower-case, so it is unique whatever its case. */
+export const users = table("users", {
+  email: text().notNull().unique(),
+  /** \`pbkdf2-sha256$<iterations>$<salt>$<hash>\`: the algorithm and its parameters, to upgrade later. */
+  passwordHash: text().notNull(),
+  /** When the user proved the address is theirs (set it when you add verification mails). */
+  emailVerifiedAt: integer({ mode: "timestamp_ms" }),
+  /** Sessions begun before this moment are over: a password change or reset ends the others. */
+  sessionsValidFrom: integer({ mode: "timestamp_ms" }),
+});
+
+export const User = model(users, {
+  fields: ["email"],
+  rules: { email: (s) => s.email().max(255) },
+});
+`;
+
+/** src/models/api-token.ts */
+export const API_TOKEN_MODEL = `import { index, integer, model, table, text } from "nimbus-web";
+import { users } from "./user.ts";
+
+/** Tokens for API clients (\`Authorization: Bearer\`), stored only as a SHA-256 hash. */
+export const apiTokens = table(
+  "api_tokens",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    tokenHash: text().notNull().unique(),
+    /** The token's last characters, to tell tokens apart on the account page. */
+    hint: text().notNull(),
+    lastUsedAt: integer({ mode: "timestamp_ms" }),
+    revokedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("api_tokens_user_id").on(t.userId)],
+);
+
+export const ApiToken = model(apiTokens, {
+  fields: ["name"],
+  rules: { name: (s) => s.min(1).max(100) },
+});
+`;
+
+/** src/models/password-reset.ts */
+export const PASSWORD_RESET_MODEL = `import { index, integer, table, text } from "nimbus-web";
+import { users } from "./user.ts";
+
+/** Password reset links: the token is mailed, only its hash is kept; one use, then expired. */
+export const passwordResets = table(
+  "password_resets",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    usedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("password_resets_user_id").on(t.userId)],
+);
+`;

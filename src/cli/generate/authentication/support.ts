@@ -1,0 +1,206 @@
+// Written by `nimbus generate authentication`: What every account page uses: who is signed in, rate limits, mail, form fields, sessions.
+// Each constant is one file of the app, as biome formats it.
+
+/** src/accounts/env.ts */
+export const ENV = `import type { MailBindings, NimbusEnv } from "nimbus-web";
+import type { CoordBindings } from "nimbus-web/coord";
+
+/** What the account pages need of the app: nimbus/coord (sessions, rate limits) and the mail settings. */
+export type AccountsEnv = NimbusEnv<CoordBindings & MailBindings>;
+`;
+
+/** src/accounts/current-user.ts */
+export const CURRENT_USER = `import type { Context, MiddlewareHandler } from "hono";
+import {
+  and,
+  eq,
+  hashApiToken,
+  isNull,
+  presentedApiToken,
+  requireUser,
+  Unauthorized,
+} from "nimbus-web";
+import { apiTokens } from "../models/api-token.ts";
+import { users } from "../models/user.ts";
+import type { AccountsEnv } from "./env.ts";
+
+export type Account = typeof users.$inferSelect;
+
+/** A token's last use is written at most once a minute: not a write per API request. */
+const LAST_USED_EVERY_MS = 60_000;
+
+const known = new WeakMap<Context, Account | null>();
+
+async function fromToken(c: Context<AccountsEnv>): Promise<Account | null> {
+  const token = presentedApiToken(c.req.header("Authorization"));
+  if (!token) return null;
+  const { db } = c.var;
+  const row = await db
+    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(apiTokens.userId, users.id))
+    .where(and(eq(apiTokens.tokenHash, await hashApiToken(token)), isNull(apiTokens.revokedAt)))
+    .get();
+  if (!row) return null;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
+    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));
+  }
+  return row.user;
+}
+
+async function fromSession(c: Context<AccountsEnv>): Promise<Account | null> {
+  const { session, db } = c.var;
+  const id = session.get("userId");
+  if (typeof id !== "number") return null;
+  const user = await db.select().from(users).where(eq(users.id, id)).get();
+  const since = session.get("signedInAt");
+  const revoked =
+    user?.sessionsValidFrom &&
+    (typeof since !== "number" || since < user.sessionsValidFrom.getTime());
+  if (user && !revoked) return user;
+  // The account is gone, or a password change ended this session: sign it out.
+  endSession(c);
+  return null;
+}
+
+/** The signed-in user: by API token (\`Authorization: Bearer\`) or by the session; null for neither. */
+export async function currentUser(c: Context<AccountsEnv>): Promise<Account | null> {
+  if (known.has(c)) return known.get(c) ?? null;
+  const user = (await fromToken(c)) ?? (await fromSession(c));
+  known.set(c, user);
+  return user;
+}
+
+/** The signed-in user of a route behind \`signedIn\`. */
+export async function signedInUser(c: Context<AccountsEnv>): Promise<Account> {
+  const user = await currentUser(c);
+  if (!user) throw new Unauthorized("Sign in first: this needs a signed-in user.");
+  return user;
+}
+
+/** Lets signed-in users through: browsers go to /session/new?next=…, API clients get a 401. */
+export const signedIn: MiddlewareHandler<AccountsEnv> = async (c, next) => {
+  if (await currentUser(c)) return next();
+  return requireUser<AccountsEnv>()(c, next);
+};
+
+/** Signs \`user\` in with a new session id and CSRF token: ids seen before are worth nothing now. */
+export function startSession(c: Context<AccountsEnv>, user: Account, at = Date.now()): void {
+  const { session } = c.var;
+  session.regenerate();
+  session.set("userId", user.id);
+  session.set("signedInAt", at);
+  session.set("csrf", crypto.randomUUID());
+  known.set(c, user);
+}
+
+/** Signs out: the server-side session is deleted, so a cookie saved before is worth nothing. */
+export function endSession(c: Context<AccountsEnv>): void {
+  const { session } = c.var;
+  session.set("userId", null);
+  session.set("signedInAt", null);
+  session.regenerate();
+  session.set("csrf", crypto.randomUUID());
+  known.set(c, null);
+}
+`;
+
+/** src/accounts/limits.ts */
+export const LIMITS = `import type { Context } from "hono";
+import { clientAddress } from "nimbus-web";
+import { coordination } from "nimbus-web/coord";
+import type { AccountsEnv } from "./env.ts";
+
+/** Attempts allowed per client address (and per email, for sign-in) in any \`window\` seconds. */
+export const LIMITS = {
+  signIn: { limit: 5, window: 60 },
+  signInFromAddress: { limit: 30, window: 600 },
+  signUp: { limit: 10, window: 3600 },
+  reset: { limit: 5, window: 900 },
+} as const;
+
+/**
+ * Counts one attempt; null when it may go on, else the seconds to wait (Retry-After is set).
+ * Keyed on \`clientAddress(c)\`, which only Cloudflare or a trusted gateway can state.
+ */
+export async function tooMany(
+  c: Context<AccountsEnv>,
+  name: keyof typeof LIMITS,
+  ...parts: string[]
+): Promise<number | null> {
+  const key = [name, clientAddress(c) ?? "unknown", ...parts].join(" ");
+  const result = await coordination(c.env).rateLimit(key, LIMITS[name]);
+  if (result.allowed) return null;
+  c.header("Retry-After", String(result.retryAfter));
+  return result.retryAfter;
+}
+
+/** What a refused attempt shows. */
+export function waitMessage(seconds: number): string {
+  return \`Too many attempts. Try again in \${seconds} s.\`;
+}
+`;
+
+/** src/accounts/mailer.ts */
+export const MAILER = `import type { Context } from "hono";
+import { type Mailer, mailerFromEnv } from "nimbus-web";
+
+/**
+ * The app's mailer: MAIL_URL (+ MAIL_TOKEN, MAIL_FROM) posts each mail to an HTTP endpoint; in
+ * development the outbox at /dev/outbox keeps them. Return your own Mailer here to send another
+ * way (Cloudflare's email binding, an SMTP relay's API): see nimbus-web's accounts README.
+ */
+export function mailer(c: Context): Mailer {
+  return mailerFromEnv(c);
+}
+`;
+
+/** src/accounts/sessions.ts */
+export const SESSIONS = `import type { AppOptions } from "nimbus-web";
+import { type CoordBindings, coordination } from "nimbus-web/coord";
+
+/**
+ * createApp's options for accounts. Signed-in users' sessions live in nimbus/coord, so signing
+ * out or changing the password really ends them (a saved cookie names nothing afterwards);
+ * visitors keep a signed cookie.
+ */
+export const withAccounts: AppOptions = {
+  sessions: {
+    store: (c) => coordination(c.env as CoordBindings).sessions,
+    serverSide: (data) => data.userId != null,
+  },
+};
+`;
+
+/** src/accounts/form.ts */
+export const FORM = `import type { ParsedBody } from "nimbus-web";
+import { MAX_PASSWORD_LENGTH } from "nimbus-web";
+
+/** A text field of the body ("" when absent or not text). */
+export function field(body: ParsedBody, name: string): string {
+  const value = body.data[name];
+  return typeof value === "string" ? value : "";
+}
+
+/** Emails compare lower-case and trimmed: one account per address, whatever its case. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** What is wrong with a new password, if anything. */
+export function passwordProblems(password: string): string[] {
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return [\`must be at least \${MIN_PASSWORD_LENGTH} characters\`];
+  if (password.length > MAX_PASSWORD_LENGTH)
+    return [\`must be at most \${MAX_PASSWORD_LENGTH} characters\`];
+  return [];
+}
+
+/** A plausible address: one @, something before it, a dot after it, at most 255 characters. */
+export function emailProblems(email: string): string[] {
+  if (!/^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(email)) return ["is not an email address"];
+  return email.length > 255 ? ["must be at most 255 characters"] : [];
+}
+`;

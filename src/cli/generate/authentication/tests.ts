@@ -1,0 +1,170 @@
+// Written by `nimbus generate authentication`: The app's own tests of its accounts, run inside workerd.
+// Each constant is one file of the app, as biome formats it.
+
+/** test/accounts.test.ts */
+export const ACCOUNTS_TEST = `import { exports } from "cloudflare:workers";
+import { eventually, TestBrowser } from "nimbus-web/testing";
+import { describe, expect, it } from "vitest";
+
+let clients = 0;
+
+/** A browser from an address of its own: each test meets the rate limits afresh. */
+function browser(): TestBrowser {
+  clients += 1;
+  return new TestBrowser(exports.default, {
+    origin: "http://nimbus.test",
+    headers: { "CF-Connecting-IP": \`203.0.113.\${clients}\` },
+  });
+}
+
+const password = "correct horse battery";
+let emails = 0;
+const newEmail = () => \`user\${++emails}-\${crypto.randomUUID().slice(0, 8)}@example.com\`;
+
+async function signUp(b: TestBrowser, email: string, pass = password): Promise<Response> {
+  const _csrf = await b.csrfFrom("/registration/new");
+  return b.submit("/registration", { _csrf, email, password: pass });
+}
+
+async function signIn(b: TestBrowser, email: string, pass = password, next?: string) {
+  const _csrf = await b.csrfFrom(
+    next ? \`/session/new?next=\${encodeURIComponent(next)}\` : "/session/new",
+  );
+  return b.submit("/session", { _csrf, email, password: pass, ...(next && { next }) });
+}
+
+async function signOut(b: TestBrowser): Promise<Response> {
+  const _csrf = await b.csrfFrom("/account");
+  return b.submit("/session", { _csrf, _method: "DELETE" });
+}
+
+/** The newest mail the development outbox kept for \`to\`. */
+async function lastMailTo(to: string): Promise<{ subject: string; text: string }> {
+  return eventually(async () => {
+    const res = await exports.default.fetch(
+      new Request("http://nimbus.test/dev/outbox", { headers: { Accept: "application/json" } }),
+    );
+    const { data } = (await res.json()) as {
+      data: { to: string; subject: string; text: string }[];
+    };
+    return data.find((mail) => mail.to === to);
+  });
+}
+
+describe("accounts", () => {
+  it("signs up, signs out, signs in again and back to where it was going", async () => {
+    const b = browser();
+    const email = newEmail();
+    const created = await signUp(b, email.toUpperCase());
+    expect(created.status).toBe(303);
+    expect((await b.page("/account")).html).toContain(\`Signed in as \${email}\`);
+
+    const saved = new Map(b.cookies);
+    expect((await signOut(b)).status).toBe(303);
+    const after = await b.page("/account");
+    expect(after.res.status).toBe(303);
+    expect(after.res.headers.get("Location")).toBe("/session/new?next=%2Faccount");
+    // A cookie saved while signed in is worth nothing after signing out.
+    const replay = browser();
+    for (const [name, value] of saved) replay.cookies.set(name, value);
+    expect((await replay.page("/account")).res.status).toBe(303);
+
+    const again = await signIn(b, email, password, "/account");
+    expect(again.status).toBe(303);
+    expect(again.headers.get("Location")).toBe("/account");
+    expect((await b.page("/account")).res.status).toBe(200);
+  });
+
+  it("refuses a wrong password and an unknown email alike, and an unsafe next", async () => {
+    const b = browser();
+    const email = newEmail();
+    await signUp(b, email);
+    await signOut(b);
+    const wrong = await signIn(b, email, "not the password");
+    expect(wrong.status).toBe(422);
+    const unknown = await signIn(b, newEmail());
+    expect(unknown.status).toBe(422);
+    expect(await unknown.text()).toContain("do not match an account");
+    const offsite = await signIn(b, email, password, "//evil.example/");
+    expect(offsite.headers.get("Location")).toBe("/");
+  });
+
+  it("refuses a second account for an email in another case, and a short password", async () => {
+    const b = browser();
+    const email = newEmail();
+    expect((await signUp(b, email)).status).toBe(303);
+    const twice = await signUp(browser(), email.toUpperCase());
+    expect(twice.status).toBe(422);
+    expect(await twice.text()).toContain("has already been taken");
+    const short = await signUp(browser(), newEmail(), "short");
+    expect(short.status).toBe(422);
+  });
+
+  it("limits sign-in attempts with 429 and Retry-After", async () => {
+    const b = browser();
+    const email = newEmail();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await signIn(b, email, "wrong password")).status);
+    expect(statuses).toEqual([422, 422, 422, 422, 422, 429]);
+    const limited = await signIn(b, email, "wrong password");
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+  });
+
+  it("resets a password through the mailed link, once; other sessions end", async () => {
+    const email = newEmail();
+    const first = browser();
+    await signUp(first, email);
+    const b = browser();
+    const _csrf = await b.csrfFrom("/password/reset/new");
+    const asked = await b.submit("/password/reset", { _csrf, email });
+    expect(asked.status).toBe(303);
+    const nobody = await b.submit("/password/reset", { _csrf, email: newEmail() });
+    expect(nobody.status).toBe(303);
+    expect(nobody.headers.get("Location")).toBe(asked.headers.get("Location"));
+
+    const mail = await lastMailTo(email);
+    const link = /https?:\\/\\/[^\\s]+\\/password\\/reset\\/[^\\s]+/.exec(mail.text)?.[0] ?? "";
+    const path = new URL(link).pathname;
+    const form = await b.page(path);
+    expect(form.res.status).toBe(200);
+    const token = await b.csrfFrom(path);
+    const newPassword = "a brand new password";
+    expect((await b.submit(path, { _csrf: token, password: newPassword })).status).toBe(303);
+    expect((await b.submit(path, { _csrf: token, password: "yet another one" })).status).toBe(404);
+
+    // The session signed in before the reset is over; the new password works, the old doesn't.
+    expect((await first.page("/account")).res.status).toBe(303);
+    expect((await signIn(b, email)).status).toBe(422);
+    expect((await signIn(b, email, newPassword)).status).toBe(303);
+  });
+
+  it("creates an API token shown once, authenticates JSON calls with it, and revokes it", async () => {
+    const b = browser();
+    const email = newEmail();
+    await signUp(b, email);
+    const _csrf = await b.csrfFrom("/account", "/account/tokens");
+    const created = await b.submit("/account/tokens", { _csrf, name: "laptop" });
+    expect(created.status).toBe(201);
+    const token = /<code class="token">([^<]+)<\\/code>/.exec(await created.text())?.[1] ?? "";
+    expect(token).toMatch(/^nimbus_/);
+    expect((await b.page("/account")).html).not.toContain(token);
+
+    const call = (t: string) =>
+      exports.default.fetch(
+        new Request("http://nimbus.test/account", {
+          headers: { Accept: "application/json", Authorization: \`Bearer \${t}\` },
+        }),
+      );
+    const me = await call(token);
+    expect(me.status).toBe(200);
+    const { data } = (await me.json()) as { data: { email: string; tokens: { id: number }[] } };
+    expect(data.email).toBe(email);
+    expect((await call(\`\${token}x\`)).status).toBe(401);
+
+    const id = data.tokens[0]?.id;
+    const revoked = await b.submit(\`/account/tokens/\${id}\`, { _csrf, _method: "DELETE" });
+    expect(revoked.status).toBe(303);
+    expect((await call(token)).status).toBe(401);
+  });
+});
+`;

@@ -1,0 +1,171 @@
+import { spawnSync } from "node:child_process";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CliError } from "../../src/cli/errors.ts";
+import { generateAuthentication } from "../../src/cli/generate/authentication/generator.ts";
+import { wireApp, wireWorker, wireWrangler } from "../../src/cli/generate/authentication/wiring.ts";
+import { readManifest } from "../../src/cli/generate/manifest.ts";
+import { modelNames } from "../../src/cli/generate/names.ts";
+import { addResource } from "../../src/cli/generate/register.ts";
+import { supportFile } from "../../src/cli/generate/support.ts";
+import { type Project, projectAt } from "../../src/cli/project.ts";
+import { tsconfig, vitestConfig, wranglerToml } from "../../src/cli/templates/config.ts";
+import { appFile, journalFile, schemaFile, workerFile } from "../../src/cli/templates/source.ts";
+import { setupFile } from "../../src/cli/templates/tests.ts";
+import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
+
+// Under test/artifacts (ignored by git, tsc and biome), so node_modules resolve from the checkout.
+const ARTIFACTS = join(NIMBUS_ROOT, "test", "artifacts");
+const options = { force: false, skip: false };
+let root: string;
+let project: Project;
+
+function write(path: string, content: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+}
+
+const read = (path: string) => readFileSync(join(root, path), "utf8");
+
+/** A tool of the checkout, run on this Node in the test app. */
+function run(tool: string, args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(NIMBUS_ROOT, "node_modules", ".bin", tool), ...args],
+    {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      timeout: 60_000,
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+beforeAll(() => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  root = mkdtempSync(join(ARTIFACTS, "cli-authentication-"));
+  write("package.json", JSON.stringify({ name: "auth", private: true, type: "module" }));
+  write("wrangler.toml", wranglerToml("auth"));
+  write("tsconfig.json", tsconfig());
+  write("vitest.config.ts", vitestConfig());
+  write("src/app.ts", appFile());
+  write("src/worker.ts", workerFile());
+  write("src/models/schema.ts", schemaFile());
+  write("migrations/meta/_journal.json", journalFile());
+  write("test/setup.ts", setupFile());
+  write("test/support/browser.ts", supportFile());
+  mkdirSync(join(root, "node_modules"));
+  for (const entry of readdirSync(join(NIMBUS_ROOT, "node_modules")))
+    symlinkSync(join(NIMBUS_ROOT, "node_modules", entry), join(root, "node_modules", entry));
+  symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus-web"));
+  project = projectAt(root);
+  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("wiring accounts into an app's own files", () => {
+  it("passes the options to createApp() and mounts the routes, once", () => {
+    const wired = wireApp(appFile());
+    expect(wired.manual).toEqual([]);
+    expect(wired.text).toContain('import { accounts } from "./accounts/routes.ts";');
+    expect(wired.text).toContain("export const app = createApp(withAccounts).get(");
+    expect(wired.text.trimEnd().endsWith('app.route("/", accounts);')).toBe(true);
+    expect(wireApp(wired.text).text).toBe(wired.text);
+  });
+
+  it("asks for a hand edit where createApp already takes options", () => {
+    const custom =
+      'import { createApp } from "nimbus-web";\n\nexport const app = createApp({ name: "Blog" });\n';
+    const wired = wireApp(custom);
+    expect(wired.manual).toEqual([expect.stringContaining("createApp({ ...withAccounts")]);
+    expect(wired.text).toContain('app.route("/", accounts);');
+  });
+
+  it("binds nimbus/coord in worker.ts and wrangler.toml unless it is there", () => {
+    const worker = wireWorker(workerFile()).text;
+    expect(worker).toContain('export { NimbusCoordinator, NimbusRoom } from "nimbus-web/coord";');
+    expect(wireWorker(worker).text).toBe(worker);
+    const toml = wireWrangler(wranglerToml("blog")).text;
+    expect(toml).toContain('name = "NIMBUS_COORDINATOR"');
+    expect(toml).toContain('new_sqlite_classes = ["NimbusCoordinator", "NimbusRoom"]');
+    expect(wireWrangler(toml).text).toBe(toml);
+  });
+});
+
+describe("generate authentication in an app", () => {
+  it("writes models, one migration, pages, views and tests, and wires them", {
+    timeout: 60_000,
+  }, async () => {
+    await generateAuthentication(project, options);
+    const sql = readdirSync(join(root, "migrations")).filter((file) => file.endsWith(".sql"));
+    expect(sql).toEqual(["0000_create_accounts.sql"]);
+    const migration = read(`migrations/${sql[0]}`);
+    expect(migration).toContain("CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`)");
+    expect(migration).toContain("`password_hash` text NOT NULL");
+    expect(migration).toContain("CREATE TABLE `api_tokens`");
+    expect(migration).toContain("CREATE TABLE `password_resets`");
+    expect(read("src/models/schema.ts")).toContain('export { users } from "./user.ts";');
+    expect(read("src/app.ts")).toContain("createApp(withAccounts)");
+    expect(read("src/worker.ts")).toContain("NimbusCoordinator");
+    expect(read("wrangler.toml")).toContain("NIMBUS_COORDINATOR");
+    const manifest = readManifest(root);
+    expect(manifest.files["src/accounts/routes.ts"]).toMatchObject({ owner: "Authentication" });
+    expect(manifest.files["test/accounts.test.ts"]).toMatchObject({ piece: "test" });
+    expect(manifest.models.User?.fields).toContain("email:string:required:unique");
+    // The pages the issue names, at the paths requireUser() and the mails point to.
+    const routes = read("src/accounts/routes.ts");
+    for (const route of [
+      '.post("/registration", signUp)',
+      '.get("/session/new", signInPage)',
+      '.delete("/session", signOut)',
+      '.post("/password/reset", requestPasswordReset)',
+      '.post("/password/reset/:token", resetPassword)',
+      '.post("/account/tokens", createToken)',
+      '.get("/dev/outbox", devOutbox)',
+    ])
+      expect(routes).toContain(route);
+  });
+
+  it("re-running changes nothing; an edited page stops it before it writes", {
+    timeout: 60_000,
+  }, async () => {
+    const before = read("src/app.ts");
+    await generateAuthentication(project, options);
+    expect(read("src/app.ts")).toBe(before);
+    expect(readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql"))).toHaveLength(1);
+    write("src/views/accounts/sign-in.tsx", "// mine\n");
+    await expect(generateAuthentication(project, options)).rejects.toThrow(CliError);
+    expect(read("src/views/accounts/sign-in.tsx")).toBe("// mine\n");
+    await generateAuthentication(project, { force: true, skip: false });
+    expect(read("src/views/accounts/sign-in.tsx")).toContain("export function SignIn");
+  });
+
+  it("writes files formatted and linted as biome wants, scaffolds registering beside it", {
+    timeout: 60_000,
+  }, async () => {
+    // Type-checking the app and running its tests inside workerd: test/cli/e2e.test.ts does both.
+    const withNotes = addResource(read("src/app.ts"), modelNames("Note"), "ts");
+    expect(withNotes).toContain("createApp(withAccounts)\n  .resources(noteResource)\n  .get(");
+    writeFileSync(
+      join(root, "biome.json"),
+      readFileSync(join(NIMBUS_ROOT, "biome.json"), "utf8").replace(/"files":[^}]*},/s, ""),
+    );
+    write("src/app.ts", withNotes);
+    const biome = run("biome", ["check", "--config-path", root, "src", "test"]);
+    expect(biome.status, biome.output).toBe(0);
+  });
+});
