@@ -38,7 +38,11 @@ export default defineConfig({
           include: ["test/worker/**/*.test.{ts,tsx}"],
           setupFiles: ["./test/worker/setup.ts"],
           // A local web server for the demo's fetch-title job (its URL: inject("titleServer")).
-          globalSetup: ["./test/worker/support/title-server.ts"],
+          // An app the CLI's generators make, which test/worker/fuzz-scaffold.test.ts fuzzes.
+          globalSetup: [
+            "./test/worker/support/title-server.ts",
+            "./test/worker/fuzz/scaffold-fixture.ts",
+          ],
         },
       },
       {

@@ -1,9 +1,11 @@
-// The long fuzz run: the property suites of test/worker/fuzz-routes.test.ts with many inputs.
+// The long fuzz run: the property suites of test/worker/fuzz-routes.test.ts (the demo) and
+// test/worker/fuzz-scaffold.test.ts (an app the CLI generates at setup) with many inputs.
 //   node scripts/fuzz/run.ts [--runs 50000] [--seed 1313] [--out bench/results/fuzz.json]
-// `--runs` is per property (the demo's routes and a scaffold's routes), so 50,000 is 100,000
+// `--runs` is per property (the demo's routes and the scaffold's routes), so 50,000 is 100,000
 // requests. Writes the inputs tried, statuses seen and the first failure (if any) to --out.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
@@ -15,6 +17,7 @@ const { values } = parseArgs({
 });
 
 const started = Date.now();
+const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
 const child = spawn(
   process.execPath,
   [
@@ -23,6 +26,7 @@ const child = spawn(
     "--project",
     "worker",
     "test/worker/fuzz-routes.test.ts",
+    "test/worker/fuzz-scaffold.test.ts",
   ],
   {
     env: {
@@ -62,6 +66,10 @@ const verdicts = output
 const inputs = Object.values(latest).reduce((sum, t) => sum + t.inputs, 0);
 const result = {
   command: `node scripts/fuzz/run.ts --runs ${values.runs} --seed ${values.seed}`,
+  commit: execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
+  loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((l) => Math.round(l * 100) / 100) },
+  // Each property stops at its first failure (fast-check's endOnFailure): 0 or 1 per target.
+  failuresFound: failure === null && code === 0 ? 0 : 1,
   date: new Date().toISOString(),
   seconds: Math.round((Date.now() - started) / 1000),
   inputs,

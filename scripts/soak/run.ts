@@ -2,13 +2,21 @@
 // fixed time; counts errors and samples the app node's memory (workerd's RSS).
 //   node scripts/soak/run.ts [--minutes 10] [--rate 40] [--out bench/results/soak.json]
 // Exits 1 on any error (a 5xx, a network failure, or a status the step does not expect).
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+// Soak: the demo under a mixed workload at a fixed request rate for a fixed time; counts errors
+// and samples the app node's memory (workerd's RSS) every minute.
+//   node scripts/soak/run.ts [--target node|dev] [--minutes 10] [--rate 40] [--out bench/results/soak.json]
+// --target node (default): the production path, plain workerd from the `nimbus build` bundle on
+// Nimbus's local libSQL server; --target dev: `wrangler dev` (Miniflare). See targets.ts.
+// Exits 1 on any error (a 5xx, a network failure, or a status the step does not expect).
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { startDevServer } from "../../test/e2e/support/dev-server.ts";
+import { startTarget } from "./targets.ts";
 
 const { values } = parseArgs({
   options: {
+    target: { type: "string", default: "node" },
     minutes: { type: "string", default: "10" },
     rate: { type: "string", default: "40" },
     out: { type: "string", default: "bench/results/soak.json" },
@@ -19,52 +27,13 @@ const { values } = parseArgs({
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 
-/** Every process below this one, with its name and resident memory. */
-function descendants(): { pid: number; name: string; rssKiB: number }[] {
-  const parent = new Map<number, number>();
-  const names = new Map<number, string>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, close));
-      parent.set(Number(entry), Number(stat.slice(close + 2).split(" ")[1]));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const mine = new Set([process.pid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, ppid] of parent) {
-      if (!mine.has(pid) && mine.has(ppid)) {
-        mine.add(pid);
-        grew = true;
-      }
-    }
-  }
-  mine.delete(process.pid);
-  return [...mine].map((pid) => {
-    let rssKiB = 0;
-    try {
-      rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      rssKiB = 0;
-    }
-    return { pid, name: names.get(pid) ?? "?", rssKiB };
-  });
-}
-
-const workerdRss = () =>
-  descendants()
-    .filter((p) => p.name.startsWith("workerd"))
-    .reduce((sum, p) => sum + p.rssKiB, 0);
-
-const server = await startDevServer({ seedFile: resolve("src/seed.sql") });
-const base = server.url;
-console.log(`demo at ${base}; ${rate} req/s for ${minutes} min`);
+// The demo imports nimbus-web from dist/: build it from this tree first, as vitest.config.ts does.
+execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+  stdio: "inherit",
+});
+const target = await startTarget(values.target ?? "node", minutes);
+const base = target.url;
+console.log(`demo at ${base} (${values.target}); ${rate} req/s for ${minutes} min`);
 
 // A steady crowd of 250 clients (rate limits and their objects are per client address).
 let ip = 0;
@@ -102,7 +71,7 @@ async function call(
 const json = (extra: Record<string, string> = {}) => ({
   Accept: "application/json",
   "Content-Type": "application/json",
-  "CF-Connecting-IP": nextIp(),
+  [target.clientHeader]: nextIp(),
   ...extra,
 });
 const pick = () => linkIds[Math.floor(Math.random() * linkIds.length)] ?? 1;
@@ -128,7 +97,7 @@ async function createLink(): Promise<void> {
 
 async function commentByForm(): Promise<void> {
   const id = pick();
-  const headers = { Accept: "text/html", "CF-Connecting-IP": nextIp() };
+  const headers = { Accept: "text/html", [target.clientHeader]: nextIp() };
   const page = await call("comment form (GET)", `/links/${id}/comments/new`, { headers }, [200]);
   if (!page) return;
   const cookie = page.headers
@@ -188,7 +157,10 @@ const steps: [number, () => Promise<unknown>][] = [
       call(
         "vote (JSON)",
         `/links/${pick()}/vote`,
-        { method: "POST", headers: { Accept: "application/json", "CF-Connecting-IP": nextIp() } },
+        {
+          method: "POST",
+          headers: { Accept: "application/json", [target.clientHeader]: nextIp() },
+        },
         [200],
       ).then((r) => r?.text()),
   ],
@@ -214,13 +186,25 @@ function oneStep(): Promise<unknown> {
 }
 
 for (let i = 0; i < 5; i++) await createLink();
-const samples: { minute: number; workerdRssMiB: number; requests: number; errors: number }[] = [];
+interface Sample {
+  minute: number;
+  workerdRssMiB: number;
+  databaseRssMiB: number | undefined;
+  requests: number;
+  errors: number;
+  load1: number;
+}
+const samples: Sample[] = [];
+const mib = (kib: number | undefined) =>
+  kib === undefined ? undefined : Math.round((kib / 1024) * 10) / 10;
 const sample = (minute: number) => {
-  const entry = {
+  const entry: Sample = {
     minute,
-    workerdRssMiB: Math.round((workerdRss() / 1024) * 10) / 10,
+    workerdRssMiB: mib(target.nodeRssKiB()) ?? 0,
+    databaseRssMiB: mib(target.databaseRssKiB()),
     requests: latencies.length,
     errors: errors.length,
+    load1: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
   samples.push(entry);
   console.log(JSON.stringify(entry));
@@ -228,6 +212,8 @@ const sample = (minute: number) => {
 sample(0);
 
 // Open loop: requests start on a fixed schedule whatever the previous ones are doing.
+// Memory is sampled every half minute.
+const SAMPLE_MS = 30_000;
 const inflight = new Set<Promise<unknown>>();
 const started = Date.now();
 const end = started + minutes * 60_000;
@@ -242,22 +228,38 @@ while (Date.now() < end) {
     inflight.add(p);
     sent += 1;
   }
-  if (Date.now() - started >= nextSample * 60_000) sample(nextSample++);
+  if (Date.now() - started >= nextSample * SAMPLE_MS) sample((nextSample++ * SAMPLE_MS) / 60_000);
   await new Promise((done) => setTimeout(done, 20));
 }
 await Promise.all(inflight);
 sample(minutes);
-await server.stop();
+await target.stop();
+
+/** Least-squares slope of `ys` over `xs` (MiB per minute). */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let k = 0; k < n; k++) {
+    num += ((xs[k] ?? 0) - mx) * ((ys[k] ?? 0) - my);
+    den += ((xs[k] ?? 0) - mx) ** 2;
+  }
+  return den === 0 ? 0 : Math.round((num / den) * 100) / 100;
+}
 
 latencies.sort((a, b) => a - b);
 const q = (p: number) =>
   Math.round((latencies[Math.floor(p * (latencies.length - 1))] ?? 0) * 10) / 10;
 const rss = samples.map((s) => s.workerdRssMiB);
-const warm = rss.slice(1);
+// Warm-up: the first two minutes (JIT, caches and pools filling); the slope is over the rest.
+const warm = samples.filter((s) => s.minute >= 2);
 const result = {
-  command: `node scripts/soak/run.ts --minutes ${minutes} --rate ${rate} --mix ${values.mix}`,
+  command: `node scripts/soak/run.ts --target ${values.target} --minutes ${minutes} --rate ${rate} --mix ${values.mix}`,
   date: new Date().toISOString(),
-  target: "the demo under wrangler dev (workerd + local D1), seeded",
+  target: values.target,
+  description: target.description,
   minutes,
   rate,
   requests: latencies.length + errors.filter((e) => e.includes("Error")).length,
@@ -266,22 +268,32 @@ const result = {
   firstErrors: errors.slice(0, 10),
   latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) },
   byStep: counts,
+  loadAverage1m: {
+    min: Math.min(...samples.map((s) => s.load1)),
+    max: Math.max(...samples.map((s) => s.load1)),
+  },
   memory: {
     samples,
     workerdRssMiB: {
-      first: rss[0],
-      afterMinute1: warm[0],
-      last: rss.at(-1),
-      max: Math.max(...rss),
+      start: rss[0],
+      atMinute2: warm[0]?.workerdRssMiB,
+      end: rss.at(-1),
+      peak: Math.max(...rss),
     },
-    growthAfterWarmupMiB:
-      warm.length > 1 ? Math.round(((warm.at(-1) ?? 0) - (warm[0] ?? 0)) * 10) / 10 : 0,
+    slopeAfterMinute2MiBPerMinute: slope(
+      warm.map((s) => s.minute),
+      warm.map((s) => s.workerdRssMiB),
+    ),
   },
 };
 writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(
   JSON.stringify(
-    { ...result, memory: result.memory.workerdRssMiB, firstErrors: result.firstErrors },
+    {
+      ...result,
+      memory: result.memory.workerdRssMiB,
+      slope: result.memory.slopeAfterMinute2MiBPerMinute,
+    },
     null,
     2,
   ),

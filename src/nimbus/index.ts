@@ -101,7 +101,13 @@ export {
 } from "./http/errors.ts";
 export { isJsonType, type MediaType, parseMediaType } from "./http/media-type.ts";
 export { type ErrorFormatter, type ProblemDetails, problem } from "./http/problem.ts";
-export { uniqueViolation, withUniqueErrors } from "./model/constraint.ts";
+export {
+  type ConstrainedModel,
+  foreignKeyViolation,
+  uniqueViolation,
+  withDeleteConflicts,
+  withUniqueErrors,
+} from "./model/constraint.ts";
 export { type Model, type ModelOptions, model } from "./model/model.ts";
 export { table } from "./model/table.ts";
 export { type ResourceFunction, resource, resourceWith } from "./resource/resource.ts";

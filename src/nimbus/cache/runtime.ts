@@ -1,7 +1,14 @@
 import type { Context } from "hono";
 import type { Entry } from "./entry.ts";
 import { registerRuntime } from "./outside.ts";
-import { CacheApiTier, KvTier, MemoryTier, type Tier } from "./tiers.ts";
+import {
+  CacheApiTier,
+  KvTier,
+  MEMORY_BYTES,
+  MEMORY_ENTRIES,
+  MemoryTier,
+  type Tier,
+} from "./tiers.ts";
 import type { CacheSettings } from "./types.ts";
 import { TagVersions } from "./versions.ts";
 
@@ -35,8 +42,9 @@ export class CacheRuntime {
   constructor(settings: CacheSettings = {}) {
     this.#settings = settings;
     this.enabled = settings.enabled !== false;
-    const size = settings.memoryEntries ?? 2000;
-    this.#memory = size > 0 ? new MemoryTier(size) : undefined;
+    const size = settings.memoryEntries ?? MEMORY_ENTRIES;
+    const bytes = settings.memoryBytes ?? MEMORY_BYTES;
+    this.#memory = size > 0 && bytes > 0 ? new MemoryTier(size, bytes) : undefined;
     this.#shared = [];
     if (settings.cacheApi !== false) this.#shared.push(new CacheApiTier());
     if (settings.kv) this.#shared.push(new KvTier(settings.kv));

@@ -7,36 +7,79 @@ export interface Tier {
   clear?(): void;
 }
 
-/** This isolate's memory, least recently used out first. */
-export class MemoryTier implements Tier {
-  readonly #entries = new Map<string, Entry>();
+/** Default caps of the memory tier (per isolate): see `CacheSettings.memoryEntries` / `memoryBytes`. */
+export const MEMORY_ENTRIES = 2000;
+export const MEMORY_BYTES = 32 * 1024 * 1024;
 
-  constructor(readonly capacity: number) {}
+/**
+ * What an entry costs this isolate, roughly, in bytes: its body twice (the string, and the UTF-8
+ * copy `personalize` encodes once and keeps beside it), its headers, and a fixed overhead for the
+ * objects around them. An estimate to cap on, not an exact count.
+ */
+export function entryBytes(entry: Entry): number {
+  let bytes = 256 + 2 * entry.body.length;
+  for (const [name, value] of entry.headers) bytes += name.length + value.length + 32;
+  return bytes;
+}
+
+/**
+ * This isolate's memory, least recently used out first, bounded twice: at most `capacity`
+ * entries and at most `maxBytes` (by `entryBytes`). An entry bigger than an eighth of
+ * `maxBytes` is not kept here (the shared tiers may still keep it), so one huge page can't
+ * empty the tier. Entries past their stale time leave when found, or as the oldest.
+ */
+export class MemoryTier implements Tier {
+  readonly #entries = new Map<string, { entry: Entry; bytes: number }>();
+  #bytes = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly maxBytes: number = MEMORY_BYTES,
+  ) {}
+
+  /** Entries held now. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Estimated bytes held now (the sum of `entryBytes`). */
+  get bytes(): number {
+    return this.#bytes;
+  }
 
   get(key: string): Entry | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    if (Date.now() > entry.staleUntil) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return entry;
+    const kept = this.#entries.get(key);
+    if (!kept) return undefined;
+    this.#remove(key);
+    if (Date.now() > kept.entry.staleUntil) return undefined;
+    this.#entries.set(key, kept);
+    this.#bytes += kept.bytes;
+    return kept.entry;
   }
 
   put(key: string, entry: Entry): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    while (this.#entries.size > this.capacity) {
+    this.#remove(key);
+    const bytes = entryBytes(entry);
+    if (bytes > this.maxBytes / 8) return;
+    this.#entries.set(key, { entry, bytes });
+    this.#bytes += bytes;
+    while (this.#entries.size > this.capacity || this.#bytes > this.maxBytes) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
-      this.#entries.delete(oldest);
+      this.#remove(oldest);
     }
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #remove(key: string): void {
+    const kept = this.#entries.get(key);
+    if (!kept) return;
+    this.#entries.delete(key);
+    this.#bytes -= kept.bytes;
   }
 }
 

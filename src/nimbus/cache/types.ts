@@ -35,8 +35,17 @@ export interface CacheSettings {
    * bound. 0: every request reads the versions.
    */
   versionsMaxAgeMs?: number;
-  /** Entries kept in this isolate's memory (default 2000); 0 turns that tier off. */
+  /**
+   * Most entries kept in this isolate's memory (default 2000); 0 turns that tier off. The least
+   * recently used leave first.
+   */
   memoryEntries?: number;
+  /**
+   * Most bytes (estimated: bodies twice, as string and UTF-8, plus headers) kept in this
+   * isolate's memory (default 32 MiB); 0 turns that tier off. An entry above an eighth of it
+   * is left to the shared tiers.
+   */
+  memoryBytes?: number;
   /** Also keep entries in the location's Cache API (`caches.default`) where it exists (default true). */
   cacheApi?: boolean;
   /** A KV namespace binding to share entries across locations (optional; KV is eventually consistent, versions keep it safe). */

@@ -1,7 +1,7 @@
 import { and } from "drizzle-orm";
 import { FRAMEWORK_FIELDS } from "../http/body.ts";
 import { NotFound, ValidationFailed } from "../http/errors.ts";
-import { withUniqueErrors } from "../model/constraint.ts";
+import { withDeleteConflicts, withUniqueErrors } from "../model/constraint.ts";
 import type { AnyActionContext } from "./context.ts";
 import { parseListQuery } from "./query.ts";
 import type { ResourceRuntime } from "./runtime.ts";
@@ -113,12 +113,11 @@ export async function newForm(rt: ResourceRuntime, ctx: AnyActionContext): Promi
 export async function create(rt: ResourceRuntime, ctx: AnyActionContext): Promise<Response> {
   return formOrProblem(rt, ctx, undefined, async () => {
     const input = rt.model.parseCreate(await ctx.c.get("body")());
-    const record = (await withUniqueErrors(rt, () =>
-      ctx.db
-        .insert(rt.model.table)
-        .values({ ...input, ...ctx.scoped })
-        .returning()
-        .get(),
+    const values = { ...input, ...ctx.scoped };
+    const record = (await withUniqueErrors(
+      rt.model,
+      () => ctx.db.insert(rt.model.table).values(values).returning().get(),
+      values,
     )) as Row;
     await rt.resource.options.afterCreate?.(record, ctx.c);
     if (ctx.c.get("format") === "json") {
@@ -151,13 +150,16 @@ export async function update(rt: ResourceRuntime, ctx: Member): Promise<Response
     const record =
       Object.keys(input).length === 0
         ? current
-        : ((await withUniqueErrors(rt, () =>
-            ctx.db
-              .update(rt.model.table)
-              .set(input)
-              .where(and(equals(rt.rowColumn, current[rowKey(rt)] as never), ctx.where))
-              .returning()
-              .get(),
+        : ((await withUniqueErrors(
+            rt.model,
+            () =>
+              ctx.db
+                .update(rt.model.table)
+                .set(input)
+                .where(and(equals(rt.rowColumn, current[rowKey(rt)] as never), ctx.where))
+                .returning()
+                .get(),
+            input,
           )) as Row);
     await rt.resource.options.afterUpdate?.(record, ctx.c);
     if (ctx.c.get("format") === "json") return ctx.c.json(await ctx.one(record));
@@ -168,12 +170,14 @@ export async function update(rt: ResourceRuntime, ctx: Member): Promise<Response
 
 export async function destroy(rt: ResourceRuntime, ctx: Member): Promise<Response> {
   const record = ctx.record as Row;
-  await ctx.db
-    .delete(rt.model.table)
-    .where(and(equals(rt.rowColumn, record[rowKey(rt)] as never), ctx.where))
-    // Returning the id lets the cache invalidate this record's tag alone, not every record's.
-    .returning({ id: rt.rowColumn as never })
-    .all();
+  await withDeleteConflicts(rt.names.singular, () =>
+    ctx.db
+      .delete(rt.model.table)
+      .where(and(equals(rt.rowColumn, record[rowKey(rt)] as never), ctx.where))
+      // Returning the id lets the cache invalidate this record's tag alone, not every record's.
+      .returning({ id: rt.rowColumn as never })
+      .all(),
+  );
   await rt.resource.options.afterDestroy?.(record, ctx.c);
   if (ctx.c.get("format") === "json") return ctx.c.body(null, 204);
   ctx.c.get("session").flash(`${rt.names.singularTitle} was deleted.`);

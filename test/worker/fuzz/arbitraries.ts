@@ -149,6 +149,16 @@ const fieldNames = fc.constantFrom(
   "id",
   "createdAt",
   "linkId",
+  // The generated scaffold's fields (test/worker/fuzz/scaffold-fixture.ts).
+  "name",
+  "email",
+  "bio",
+  "words",
+  "published",
+  "rating",
+  "publishedAt",
+  "authorId",
+  "slug",
   "password",
   "back",
   "_method",
@@ -168,10 +178,17 @@ const jsonValue = fc.oneof(
 
 const jsonObject = fc.dictionary(fieldNames, jsonValue, { maxKeys: 6 });
 
-/** A body for `type`: often well-formed for it, often not. */
-export function body(type: string | undefined) {
+/**
+ * A body for `type`: often well-formed for it, often not. `records` (plausible records of the
+ * app's models) lets some of them get past validation, so writes and constraints are fuzzed too.
+ */
+export function body(
+  type: string | undefined,
+  records: fc.Arbitrary<Record<string, unknown>> = fc.constant({}),
+) {
   const json = fc.oneof(
     { weight: 4, arbitrary: jsonObject.map((o) => JSON.stringify(o)) },
+    { weight: 3, arbitrary: records.map((o) => encodeRecord("application/json", o)) },
     {
       weight: 2,
       arbitrary: fc.constantFrom(
@@ -199,13 +216,16 @@ export function body(type: string | undefined) {
         .map((n) => `${"[".repeat(n)}${"]".repeat(n)}`),
     },
   );
-  const form = fc
-    .dictionary(
-      fieldNames,
-      text.map((s) => s.slice(0, 5000)),
-      { maxKeys: 6 },
-    )
-    .map((o) => new URLSearchParams(o as Record<string, string>).toString());
+  const form = fc.oneof(
+    fc
+      .dictionary(
+        fieldNames,
+        text.map((s) => s.slice(0, 5000)),
+        { maxKeys: 6 },
+      )
+      .map((o) => new URLSearchParams(o as Record<string, string>).toString()),
+    records.map((o) => encodeRecord("application/x-www-form-urlencoded", o)),
+  );
   const multipart = fc.dictionary(fieldNames, fc.string({ maxLength: 30 }), { maxKeys: 4 }).map(
     (o) =>
       `${Object.entries(o)
@@ -221,4 +241,16 @@ export function body(type: string | undefined) {
   if (lower.includes("urlencoded")) return fc.oneof(form, raw);
   if (lower.includes("multipart")) return fc.oneof(multipart, raw);
   return fc.oneof(raw, json, form);
+}
+
+/** `record` as a client sends it with Content-Type `type` (JSON, a form, or multipart). */
+export function encodeRecord(type: string, record: Record<string, unknown>): string {
+  if (type.includes("json")) return JSON.stringify(record);
+  const pairs = Object.entries(record).map(([k, v]) => [k, v === null ? "" : String(v)]);
+  if (type.includes("urlencoded")) return new URLSearchParams(pairs).toString();
+  return `${pairs
+    .map(
+      ([k, v]) => `--fuzzboundary\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+    )
+    .join("")}--fuzzboundary--\r\n`;
 }

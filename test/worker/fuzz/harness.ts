@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { expect } from "vitest";
-import { body, contentType, method, path, query } from "./arbitraries.ts";
+import { body, contentType, encodeRecord, method, path, query } from "./arbitraries.ts";
 
 /** Inputs per property: small in `npm test`, large from scripts/fuzz/run.ts (NIMBUS_FUZZ_RUNS). */
 export const RUNS = Number((env as { NIMBUS_FUZZ_RUNS?: string }).NIMBUS_FUZZ_RUNS ?? "") || 120;
@@ -23,6 +23,10 @@ export interface Tally {
   byStatus: Record<string, number>;
 }
 
+function pickId(ids: number[]): number {
+  return ids[Math.floor(Math.random() * ids.length)] ?? 1;
+}
+
 /** A request the fuzzer made, kept short for the failure report. */
 function describe(m: string, url: string, headers: Headers, text: string | undefined): string {
   return `${m} ${url.slice(0, 300)} ${JSON.stringify([...headers])} body=${JSON.stringify((text ?? "").slice(0, 300))}${(text ?? "").length > 300 ? `…(${text?.length})` : ""}`;
@@ -41,6 +45,13 @@ export async function fuzzRoutes(options: {
   tables: readonly string[];
   session: { cookie: string; token: string };
   runs?: number;
+  /**
+   * Where the app takes writes (`/posts`; `/posts/:id`): some requests are then a real client's
+   * create, update or delete there.
+   */
+  writes?: { collections: readonly string[]; members: readonly string[] };
+  /** Plausible records of the app's models, for bodies (see `body`). */
+  records?: (path: string) => fc.Arbitrary<Record<string, unknown>>;
   /** Names the target in progress lines (every 1,000 inputs). */
   label: string;
 }): Promise<Tally> {
@@ -48,7 +59,7 @@ export async function fuzzRoutes(options: {
   // The database as the last request left it: a 4xx is checked against it and, having written
   // nothing, leaves it current; anything else may have written, so it is read again.
   let current: string | undefined;
-  const request = fc
+  const anyRequest = fc
     .record({
       method,
       path: path(options.templates, options.ids),
@@ -61,7 +72,65 @@ export async function fuzzRoutes(options: {
       withTokenField: fc.boolean(),
       upgrade: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
     })
-    .chain((r) => body(r.type).map((b) => ({ ...r, body: b })));
+    .chain((r) => body(r.type, options.records?.(r.path)).map((b) => ({ ...r, body: b })));
+  // Requests a real client of the app would send (its session, its token, its own origin, a
+  // plausible record), so writes, constraints and coercion get fuzzed, not only the guards.
+  const writes = options.writes;
+  const plausibleWrite = writes
+    ? fc
+        .record({
+          target: fc.oneof(
+            {
+              weight: 2,
+              arbitrary: fc.constantFrom(...writes.collections).map((p) => ["POST", p]),
+            },
+            {
+              weight: 2,
+              arbitrary: fc
+                .tuple(
+                  fc.constantFrom("PATCH", "PUT", "DELETE"),
+                  fc.constantFrom(...writes.members),
+                  fc.constant(null).map(() => pickId(options.ids())),
+                )
+                .map(([m, p, id]) => [m, p.replace(":id", String(id))]),
+            },
+          ),
+          suffix: fc.constantFrom("", "", "", ".json"),
+          query: fc.constantFrom("", "", "?back=/", "?_method=PATCH"),
+          type: fc.constantFrom(
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=fuzzboundary",
+          ),
+          accept: fc.constantFrom(undefined, "text/html", "application/json"),
+          origin: fc.constantFrom(undefined, options.origin),
+          withSession: fc.constant(true),
+          withTokenHeader: fc.boolean(),
+          withTokenField: fc.constant(true),
+          upgrade: fc.constant(false),
+        })
+        .map(({ target, suffix, ...r }) => ({
+          ...r,
+          method: target[0] as string,
+          path: `${target[1]}${suffix}`,
+        }))
+        .chain((r) =>
+          fc
+            .oneof(
+              {
+                weight: 3,
+                arbitrary: (options.records?.(r.path) ?? fc.constant({})).map((o) =>
+                  encodeRecord(r.type, o),
+                ),
+              },
+              { weight: 1, arbitrary: body(r.type, options.records?.(r.path)) },
+            )
+            .map((b) => ({ ...r, body: b })),
+        )
+    : undefined;
+  const request = plausibleWrite
+    ? fc.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 2, arbitrary: plausibleWrite })
+    : anyRequest;
   await fc.assert(
     fc.asyncProperty(request, async (r) => {
       const headers = new Headers();

@@ -1,0 +1,104 @@
+// Vitest globalSetup of the "worker" project: an app made by the CLI's own generators (what
+// `nimbus new` writes, then `nimbus generate scaffold Author ...` and `... Article ...`), under
+// test/artifacts (ignored by git, tsc and biome). The fuzz suite imports its app.ts and applies
+// its migrations (inject("scaffoldMigrations")). Regenerated whenever the generators or the
+// field list change; otherwise the last one is reused (drizzle-kit takes a few seconds).
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import type { D1Migration } from "@cloudflare/vitest-plugin";
+import { readD1Migrations } from "@cloudflare/vitest-plugin";
+import type { TestProject } from "vitest/node";
+import { generate } from "../../../src/cli/generate/generator.ts";
+import { projectAt } from "../../../src/cli/project.ts";
+import { tsconfig, wranglerToml } from "../../../src/cli/templates/config.ts";
+import { appFile, journalFile, schemaFile, workerFile } from "../../../src/cli/templates/source.ts";
+import { NIMBUS_ROOT } from "../../../src/cli/tools.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The generated app's migrations, for applyD1Migrations. */
+    scaffoldMigrations: D1Migration[];
+  }
+}
+
+/** Where the generated app lives; the fuzz test imports `${SCAFFOLD_DIR}/src/app.ts`. */
+export const SCAFFOLD_DIR = join(NIMBUS_ROOT, "test", "artifacts", "fuzz-scaffold");
+
+/** The generator commands, as a developer types them after `nimbus generate scaffold`. */
+export const SCAFFOLDS: readonly (readonly [string, readonly string[], string?])[] = [
+  ["Author", ["name:string:required", "email:string:unique", "bio:text"]],
+  [
+    "Article",
+    [
+      "title:string:required",
+      "body:text",
+      "words:integer",
+      "published:boolean",
+      "rating:real",
+      "publishedAt:datetime",
+      "author:references",
+      "slug:string",
+    ],
+    // A composite unique index: one slug per author.
+    "authorId,slug",
+  ],
+];
+
+function stamp(): string {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify(SCAFFOLDS));
+  for (const dir of ["src/cli/generate", "src/cli/templates"]) {
+    for (const file of readdirSync(join(NIMBUS_ROOT, dir)).sort())
+      hash.update(readFileSync(join(NIMBUS_ROOT, dir, file)));
+  }
+  return hash.digest("hex");
+}
+
+async function generateApp(root: string): Promise<void> {
+  rmSync(root, { recursive: true, force: true });
+  const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+  write("package.json", JSON.stringify({ name: "fuzz-scaffold", private: true, type: "module" }));
+  write("wrangler.toml", wranglerToml("fuzz-scaffold"));
+  write("tsconfig.json", tsconfig());
+  write("src/app.ts", appFile());
+  write("src/worker.ts", workerFile());
+  write("src/models/schema.ts", schemaFile());
+  write("migrations/meta/_journal.json", journalFile());
+  // node_modules as `npm install` would make it: the tools from here, nimbus-web this checkout.
+  mkdirSync(join(root, "node_modules"));
+  for (const entry of readdirSync(join(NIMBUS_ROOT, "node_modules")))
+    symlinkSync(join(NIMBUS_ROOT, "node_modules", entry), join(root, "node_modules", entry));
+  symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus-web"));
+  const project = projectAt(root);
+  // The generators report each file on stdout; the test run's output has no use for them.
+  const write_ = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    for (const [name, fields, unique] of SCAFFOLDS)
+      await generate(project, "scaffold", name, fields, { force: false, skip: false, unique });
+  } finally {
+    process.stdout.write = write_;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const want = stamp();
+  const stampFile = join(SCAFFOLD_DIR, ".stamp");
+  if (!existsSync(stampFile) || readFileSync(stampFile, "utf8") !== want) {
+    await generateApp(SCAFFOLD_DIR);
+    writeFileSync(stampFile, want);
+  }
+  project.provide("scaffoldMigrations", await readD1Migrations(join(SCAFFOLD_DIR, "migrations")));
+}
