@@ -111,10 +111,16 @@ describe("sign-out and password change end sessions", () => {
     const app = appWith({ ...store, ...limits });
     const browser = await signedIn(app, 20);
     const saved = new Map(browser.cookies);
+    const id = sessionId(browser);
     await browser.request("/sign-out");
     expect(await me(browser)).toBeNull();
     const replay = browserOn(app);
     for (const [name, value] of saved) replay.cookies.set(name, value);
+    expect(await me(replay)).toBeNull();
+    // A request that loaded the session before sign-out can't write it back either.
+    const sessions = coordination(env as never).sessions;
+    await sessions.set(id, { userId: 20 }, 60);
+    expect(await sessions.get(id)).toBeNull();
     expect(await me(replay)).toBeNull();
   });
 

@@ -10,6 +10,11 @@ export interface SessionStore {
   /** Forgets the session at once. */
   delete(id: string): Promise<void>;
   /**
+   * Ends a signed-in session: like `delete`, and a request still running on it can't write it
+   * back. Optional: `delete` is used without it.
+   */
+  end?(id: string): Promise<void>;
+  /**
    * Notes that session `id` belongs to `userId` for up to `ttlSeconds`, so `revokeUser` can
    * find it. Optional: a store without it can't end a user's sessions at once.
    */
@@ -84,6 +89,9 @@ export function sessionStore(env: CoordBindings): SessionStore {
     },
     async delete(id) {
       await coordinatorStub(env, "session", id).sessionDelete();
+    },
+    async end(id) {
+      await coordinatorStub(env, "session", id).sessionEnd();
     },
     async trackUser(userId, id, ttlSeconds) {
       if (!(ttlSeconds > 0)) return;

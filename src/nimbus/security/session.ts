@@ -254,8 +254,12 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
     if (!current.dirty) return;
     store ??= options.store?.(c);
     const values = current.toJSON();
+    // A signed-in session left behind (sign-out, a new id) ends for good: a request still
+    // running on it can't write it back.
+    const leave = (old: string) =>
+      userBefore != null && store?.end ? store.end(old) : store?.delete(old);
     if (!store || !(options.serverSide?.(values) ?? true)) {
-      if (store && storedId) await store.delete(storedId);
+      if (store && storedId) await leave(storedId);
       return writeCookie(c, JSON.stringify(current), secret);
     }
     const id = storedId && !current.regenerating ? storedId : crypto.randomUUID();
@@ -263,7 +267,7 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
     const remaining = remainingSeconds(values, now, limits);
     const lifetime = user != null ? Math.min(ttl, remaining) : ttl;
     await store.set(id, values, lifetime);
-    if (storedId && id !== storedId) await store.delete(storedId);
+    if (storedId && id !== storedId) await leave(storedId);
     // A user's sessions are listed where revokeUser finds them, once per id.
     if (user != null && (id !== storedId || !sameUser(user, userBefore))) {
       await store.trackUser?.(String(user), id, remaining);
