@@ -53,3 +53,25 @@ describe("session store", () => {
     expect(await sessions.get("zero")).toBeNull();
   });
 });
+
+describe("a user's sessions", () => {
+  const userObject = (userId: string) => ns.get(ns.idFromName(`user-sessions:${userId}`));
+
+  it("are listed until their expiry and ended together; the list's object then goes away", async () => {
+    await sessions.set("u1-a", { userId: 1 }, 60);
+    await sessions.set("u1-b", { userId: 1 }, 60);
+    await sessions.trackUser?.("1", "u1-a", 60);
+    await sessions.trackUser?.("1", "u1-b", 60);
+    await sessions.trackUser?.("1", "u1-old", 0.05);
+    await sleep(100);
+    expect(await sessions.revokeUser?.("1")).toBe(2);
+    expect(await sessions.get("u1-a")).toBeNull();
+    expect(await sessions.get("u1-b")).toBeNull();
+    expect(await sessions.revokeUser?.("1")).toBe(0);
+    await runDurableObjectAlarm(userObject("1"));
+    const left = await runInDurableObject(userObject("1"), (_, state) =>
+      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name LIKE 'nimbus%'").toArray(),
+    );
+    expect(left).toEqual([]);
+  });
+});
