@@ -20,6 +20,8 @@ export interface NodeHostSpec {
   vars: Record<string, string>;
   migrationsDir: string;
   seedCount: number;
+  /** Extra arguments for `workerd serve` (e.g. --inspector-addr, to profile it). */
+  workerdArgs?: string[];
 }
 
 export async function serveNode(
@@ -39,7 +41,7 @@ export async function serveNode(
     secrets: Object.keys(spec.vars),
   });
   const config = writeNodeConfig(node, join(spec.dir, "node.capnp"));
-  const workerd = spawn(spec.workerdPath, ["serve", config], {
+  const workerd = spawn(spec.workerdPath, ["serve", config, ...(spec.workerdArgs ?? [])], {
     // Its request log lines go to stderr: stdout carries only the ready line.
     stdio: ["ignore", process.stderr, process.stderr],
     env: { ...process.env, ...env },

@@ -14,9 +14,24 @@ async function workerOptionsOf(config: string): Promise<Record<string, unknown>>
   return JSON.parse(JSON.stringify(unstable_getMiniflareWorkerOptions(config).workerOptions));
 }
 
-export async function buildBundle(root: string, outdir: string, config: string): Promise<Bundle> {
+/** `extraArgs` go to wrangler (e.g. --no-minify, for readable profiles). */
+export async function buildBundle(
+  root: string,
+  outdir: string,
+  config: string,
+  extraArgs: string[] = [],
+): Promise<Bundle> {
   const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
-  const args = [wrangler, "deploy", "--dry-run", "--outdir", outdir, "--config", config];
+  const args = [
+    wrangler,
+    "deploy",
+    "--dry-run",
+    "--outdir",
+    outdir,
+    "--config",
+    config,
+    ...extraArgs,
+  ];
   await runToEnd(process.execPath, args, {
     maxSeconds: 120,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },

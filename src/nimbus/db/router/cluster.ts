@@ -1,5 +1,6 @@
 import { type Client, createClient } from "@libsql/client/web";
 import { CREATE_POSITION_TABLE } from "../consistency/position.ts";
+import { type HranaEndpoint, hranaEndpoint } from "./hrana-http.ts";
 import { withTimeout } from "./timeout.ts";
 
 /** One libSQL server: its URL and, for Turso or a protected sqld, its token. */
@@ -17,6 +18,12 @@ export interface ClusterOptions {
   replicaCooldownMs: number;
   /** Concurrent HTTP requests per server from one request's client (@libsql/client's limit). */
   concurrency?: number | undefined;
+}
+
+/** How a single statement reaches the primary without @libsql/client (see hrana-http.ts). */
+export interface PrimaryHttp {
+  endpoint: HranaEndpoint;
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 export interface Replica {
@@ -39,6 +46,8 @@ export class Cluster {
   readonly #replicaFetch: (request: Request) => Promise<Response>;
   /** The primary's addresses: one, or several endpoints of a mirrored database (comma-separated). */
   readonly #primaryUrls: string[];
+  /** Per primary address: its Hrana endpoint when it is a plain http(s) URL. */
+  readonly #primaryEndpoints: (HranaEndpoint | undefined)[];
   #primaryIndex = 0;
   #next = 0;
   #prepared = false;
@@ -47,6 +56,9 @@ export class Cluster {
     this.#options = options;
     this.primary = options.primary;
     this.#primaryUrls = options.primary.url.split(/[\s,]+/).filter(Boolean);
+    this.#primaryEndpoints = this.#primaryUrls.map((url) =>
+      hranaEndpoint(url, options.primary.authToken),
+    );
     this.replicas = options.replicas.map((node) => ({ url: node.url, node, downUntil: 0 }));
     this.#replicaFetch = withTimeout(options.replicaTimeoutMs);
   }
@@ -76,6 +88,29 @@ export class Cluster {
         }
       },
     });
+  }
+
+  /**
+   * The primary's endpoint for one statement sent without @libsql/client, with the same
+   * failover between endpoints as primaryClient; undefined when the URL needs @libsql/client
+   * (libsql:, ws:, a path or query).
+   */
+  primaryHttp(): PrimaryHttp | undefined {
+    const index = this.#primaryIndex;
+    const endpoint = this.#primaryEndpoints[index % this.#primaryEndpoints.length];
+    if (endpoint === undefined) return undefined;
+    if (this.#primaryUrls.length < 2) return { endpoint, fetch: (url, init) => fetch(url, init) };
+    return {
+      endpoint,
+      fetch: async (url, init) => {
+        try {
+          return await fetch(url, init);
+        } catch (error) {
+          if (this.#primaryIndex === index) this.#primaryIndex = index + 1;
+          throw error;
+        }
+      },
+    };
   }
 
   /** A client of `replica` that gives up after the replica timeout, for one request. */

@@ -16,6 +16,7 @@ import {
 import type { Cluster, Replica } from "./cluster.ts";
 import type { RouteEvent, RouteListener, SkipReason } from "./events.ts";
 import { classifyFailure } from "./failure.ts";
+import { executeOverHttp } from "./hrana-http.ts";
 import { isRead, sqlOf } from "./statement.ts";
 import { PositionedTransaction } from "./transaction.ts";
 
@@ -164,10 +165,18 @@ export class RoutedClient implements Client {
     const [only] = statements;
     const results =
       statements.length === 1 && only !== undefined
-        ? [await this.#primary.execute(only)]
+        ? [await this.#executeOnPrimary(only)]
         : await this.#primary.batch(statements, "read");
     this.#emit({ kind: "read", servedBy: "primary", skipped: [], position: this.position });
     return results;
+  }
+
+  /** One statement on the primary: one HTTP request without @libsql/client where the URL allows. */
+  #executeOnPrimary(statement: InStatement): Promise<ResultSet> {
+    const http = this.#cluster.primaryHttp();
+    return http === undefined
+      ? this.#primary.execute(statement)
+      : executeOverHttp(http.endpoint, statement, http.fetch);
   }
 
   async #write(statements: InStatement[]): Promise<ResultSet[]> {
