@@ -193,7 +193,6 @@ export function createApp<Bindings extends object = object, Variables extends ob
     checkWebSocketOrigin(c);
     return sessions(c, next);
   });
-  if (options.apiTokens) base.use(apiTokenAuth(options.apiTokens));
   const checkCsrf = csrfGuard({
     // Origins allowed to call the app from a browser may also change data.
     trustedOrigins: [...(options.trustedOrigins ?? []), ...corsOrigins],
@@ -228,6 +227,8 @@ export function createApp<Bindings extends object = object, Variables extends ob
     await next();
     if (lazy.opened()) await database.close?.(c);
   });
+  // After the database is set: `userIdFor` looks the token up in the app's tokens table.
+  if (options.apiTokens) base.use(apiTokenAuth(options.apiTokens));
   base.onError((error, c) => errorResponse(error, c, options.formatError));
   base.notFound((c) => notFoundResponse(c, options.formatError));
   return app;

@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -57,8 +58,14 @@ function stamp(): string {
   const hash = createHash("sha256");
   hash.update(JSON.stringify(SCAFFOLDS));
   for (const dir of ["src/cli/generate", "src/cli/templates"]) {
-    for (const file of readdirSync(join(NIMBUS_ROOT, dir)).sort())
-      hash.update(readFileSync(join(NIMBUS_ROOT, dir, file)));
+    // Recursive: generators keep templates in folders of their own (generate/authentication).
+    for (const file of readdirSync(join(NIMBUS_ROOT, dir), {
+      recursive: true,
+      encoding: "utf8",
+    }).sort()) {
+      const path = join(NIMBUS_ROOT, dir, file);
+      if (statSync(path).isFile()) hash.update(readFileSync(path));
+    }
   }
   return hash.digest("hex");
 }
