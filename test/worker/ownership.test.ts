@@ -138,8 +138,15 @@ describe("owner: only the owner changes a record", () => {
     }
     expect(await row(id)).toEqual({ title: "untouched", user_id: 1 });
     expect(await count()).toBe(before);
-    // Reading stays public under the default scope.
+    // Reading stays public under the default scope; the page offers no edit or delete.
     expect((await other.json(`/notes/${id}`)).status).toBe(200);
+    const shown = await other.page(`/notes/${id}`);
+    expect(shown.html).toContain("untouched");
+    expect(shown.html).not.toContain(`/notes/${id}/edit`);
+    expect(shown.html).not.toContain(">Delete<");
+    const owners = await (await user(1)).page(`/notes/${id}`);
+    expect(owners.html).toContain(`/notes/${id}/edit`);
+    expect(owners.html).toMatch(/>\s*Delete\s*</);
     expect((await new TestBrowser(target).json("/notes")).status).toBe(200);
   });
 

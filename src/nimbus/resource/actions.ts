@@ -1,4 +1,5 @@
 import { and } from "drizzle-orm";
+import { currentUserId, sameUser } from "../accounts/current-user.ts";
 import { FRAMEWORK_FIELDS } from "../http/body.ts";
 import { NotFound, ValidationFailed } from "../http/errors.ts";
 import { withDeleteConflicts, withUniqueErrors } from "../model/constraint.ts";
@@ -18,6 +19,8 @@ function viewContext(rt: ResourceRuntime, ctx: AnyActionContext) {
     names: rt.names,
     paths: ctx.paths,
     csrf: ctx.c.get("session").csrfToken(),
+    mayChange: (record: RowOf<AnyModel>) =>
+      !rt.owner || sameUser((record as Row)[rt.owner.column], currentUserId(ctx.c)),
   };
 }
 

@@ -83,7 +83,14 @@ function Index<M extends AnyModel>({ records, page, model, names, paths }: Index
   );
 }
 
-function Show<M extends AnyModel>({ record, model, names, paths, csrf }: ShowViewProps<M>) {
+function Show<M extends AnyModel>({
+  record,
+  model,
+  names,
+  paths,
+  csrf,
+  mayChange,
+}: ShowViewProps<M>) {
   const row = record as Record<string, unknown>;
   return (
     <>
@@ -99,11 +106,13 @@ function Show<M extends AnyModel>({ record, model, names, paths, csrf }: ShowVie
         ))}
       </dl>
       <div class="actions">
-        <a href={paths.edit(row)}>Edit</a>
+        {mayChange(record) ? <a href={paths.edit(row)}>Edit</a> : null}
         <a href={paths.index}>Back to {names.plural}</a>
-        <ButtonTo action={paths.show(row)} method="delete" csrf={csrf}>
-          Delete
-        </ButtonTo>
+        {mayChange(record) ? (
+          <ButtonTo action={paths.show(row)} method="delete" csrf={csrf}>
+            Delete
+          </ButtonTo>
+        ) : null}
       </div>
     </>
   );

@@ -84,6 +84,11 @@ export interface ViewContext<M extends AnyModel> {
   paths: ResourcePaths;
   /** The session's CSRF token, for forms and buttons. */
   csrf: string;
+  /**
+   * Whether this viewer may edit or delete `record`: its owner under an `owner:` rule, anyone
+   * without one. For hiding buttons; the actions check on their own.
+   */
+  mayChange(record: RowOf<M>): boolean;
 }
 
 export interface IndexViewProps<M extends AnyModel> extends ViewContext<M> {
