@@ -5,7 +5,7 @@
  *   node scripts/chaos/mirrored.ts [--rounds 5] [--max-seconds 600] [--out bench/results/mirrored-chaos.json]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { convergedChecksum } from "../../test/chaos/support/mirrored.ts";
@@ -25,6 +25,7 @@ const maxSeconds = Number(values["max-seconds"]);
 const say = (text: string) => process.stderr.write(`mirrored chaos: ${text}\n`);
 
 const work = mkdtempSync(join(tmpdir(), "nimbus-chaos-mirrored-"));
+const loadAverage = loadavg().map((v) => Math.round(v * 100) / 100);
 const cluster = await startBenchCluster(join(work, "db"), join(ROOT, "migrations"), 200);
 const bound = setTimeout(() => {
   say(`still running after ${maxSeconds} s: stopping`);
@@ -58,6 +59,7 @@ try {
       {
         command: `node scripts/chaos/mirrored.ts ${process.argv.slice(2).join(" ")}`.trim(),
         date: new Date().toISOString(),
+        load_average: loadAverage,
         ...result,
         identical_nodes: true,
         integrity: content.integrity,

@@ -37,7 +37,7 @@ it("every acknowledged create survives SIGKILL of the libSQL server", async () =
   await migrate(setup.target, MIGRATIONS);
   await setup.close();
 
-  // While the server is down the app answers 500 and logs each error; keep the output readable.
+  // While the server is down the app answers 503 (retry later); keep the output readable.
   const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
   const engine = libsql({ url });
   const app = demoApp(engine);

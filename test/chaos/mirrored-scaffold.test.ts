@@ -161,6 +161,8 @@ it("the leader's node killed -9 under creates: no acknowledged create lost or do
   console.log(
     `mirrored scaffold: leader (node ${leader + 1}) killed -9 — write stall ${clock.longestGapSince(killedAt)} ms; ${acknowledged.length} creates acknowledged, ${failed.length} failed ${JSON.stringify(Object.fromEntries(statuses))}`,
   );
+  // Requests in flight on the dead endpoint fail as "unavailable, retry" (503), never as a 500.
+  expect([...statuses.keys()].filter((code) => code !== 503)).toEqual([]);
   expect(await nimbus(["db", "cluster", "status"], app)).toMatch(/1 of 3 nodes down/);
 
   // What the database holds, asked of a surviving endpoint.

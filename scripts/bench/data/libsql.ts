@@ -38,8 +38,15 @@ export interface LatencyResult {
   write: { raw_primary: Latency; nimbus_primary: Latency };
 }
 
-/** Sequential latencies (one call in flight), the paths interleaved in rounds against drift. */
-export async function latencies(topology: Topology, samples: number): Promise<LatencyResult> {
+/**
+ * Sequential latencies (one call in flight), the paths interleaved in rounds against drift; no
+ * new round starts after `deadline` (epoch ms) once two are done, so a slow machine stays in budget.
+ */
+export async function latencies(
+  topology: Topology,
+  samples: number,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<LatencyResult> {
   const raw = createClient({ url: topology.primaryUrl });
   const primaryOnly = libsql({ url: topology.primaryUrl });
   const withReplica = libsql({ url: topology.primaryUrl, replicas: [topology.replicaUrl] });
@@ -60,6 +67,7 @@ export async function latencies(topology: Topology, samples: number): Promise<La
   for (const run of Object.values(paths)) await timeEach(20, run); // warm-up
   const rounds = 10;
   for (let round = 0; round < rounds; round++) {
+    if (round >= 2 && Date.now() > deadline) break;
     for (const [name, run] of Object.entries(paths) as [
       keyof typeof paths,
       () => Promise<unknown>,

@@ -83,11 +83,15 @@ async function readPage(url: string): Promise<boolean> {
   return res.status === 200;
 }
 
-/** Sequential latencies through one workerd process per path, the paths interleaved in rounds. */
+/**
+ * Sequential latencies through one workerd process per path, the paths interleaved in rounds;
+ * no new round starts after `deadline` (epoch ms) once two are done.
+ */
 export async function workerdLatencies(
   context: HostContext,
   paths: WorkerdPath[],
   samples: number,
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<WorkerdLatencyRow[]> {
   const hosts = [];
   try {
@@ -104,6 +108,7 @@ export async function workerdLatencies(
     }
     const rounds = 10;
     for (let round = 0; round < rounds; round++) {
+      if (round >= 2 && Date.now() > deadline) break;
       for (const [i, host] of hosts.entries()) {
         reads[i]?.push(
           ...(await timeEach(Math.ceil(samples / rounds), () => readPage(host.url).then(check(i)))),
@@ -160,15 +165,19 @@ async function storedUrls(url: string, prefix: string): Promise<Set<string>> {
 /**
  * Rounds of: 4 clients create through workerd (the app on a follower's endpoint); the leader's
  * node (dqlite member and endpoint) is killed -9; the stall is the longest pause between
- * acknowledgements after the kill; the node comes back before the next round.
+ * acknowledgements after the kill; the node comes back before the next round. No round starts
+ * after `deadline` (epoch ms) once one is done.
  */
 export async function mirroredFailover(
   context: HostContext,
   cluster: MirroredCluster,
   rounds: number,
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<FailoverResult> {
   const results: FailoverRound[] = [];
   for (let round = 0; round < rounds; round++) {
+    // A round takes about 15 s on a quiet machine: none starts that would overrun the budget.
+    if (round >= 1 && Date.now() > deadline) break;
     const leading = await cluster.leader();
     const leader = cluster.nodes[leading] as MirroredNode;
     const app = cluster.nodes[(leading + 1) % cluster.nodes.length] as MirroredNode;
@@ -202,8 +211,8 @@ export async function mirroredFailover(
     });
     const until = async (n: number) => {
       const target = acked.length + n;
-      const deadline = Date.now() + 60_000;
-      while (acked.length < target && Date.now() < deadline) {
+      const giveUpAt = Date.now() + 60_000;
+      while (acked.length < target && Date.now() < giveUpAt) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };

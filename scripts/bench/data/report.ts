@@ -10,6 +10,9 @@ export interface Results {
   command: string;
   date: string;
   load_average: number[];
+  /** Wall time of the run and of each section. */
+  seconds: number;
+  sections_s: Record<string, number>;
   node: string;
   cpus: number;
   cpu_model: string;
@@ -38,7 +41,91 @@ function pick(pages: PageRun[]): string {
   ].join(" ");
 }
 
-export function writeReport(base: string, results: Results): void {
+/** Results files of other scripts that the report cites (null when a file is missing). */
+export interface CitedResults {
+  /** bench/results/mirrored-chaos.json: `node scripts/chaos/mirrored.ts`. */
+  chaos: Record<string, unknown> | null;
+  /** bench/results/libsql-server-before-after.json: `node scripts/bench/libsql-server-before-after.ts`. */
+  serverBeforeAfter: Record<string, unknown> | null;
+}
+
+type Num = number | undefined;
+const field = (value: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>(
+    (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined),
+    value,
+  );
+const num = (value: unknown, ...path: string[]): Num => {
+  const v = field(value, ...path);
+  return typeof v === "number" ? v : undefined;
+};
+const text = (value: unknown, ...path: string[]): string => String(field(value, ...path) ?? "?");
+
+/** The headline figures, each with the command that produced it. */
+function summary(results: Results, cited: CitedResults): string[] {
+  const own = `\`${results.command}\` (load ${results.load_average[0]})`;
+  const lines = [
+    "## The figures and the commands that made them",
+    "",
+    row(["figure", "value", "made by"]),
+    row(["---", "---", "---"]),
+  ];
+  for (const w of results.workerd_latency) {
+    lines.push(
+      row([
+        `through workerd, ${w.name}: read p50 / p99, write p50 / p99`,
+        `${w.read.p50_ms} / ${w.read.p99_ms} ms, ${w.write.p50_ms} / ${w.write.p99_ms} ms`,
+        own,
+      ]),
+    );
+  }
+  const f = results.failover;
+  const lost = f.rounds.reduce((sum, r) => sum + r.lost, 0);
+  lines.push(
+    row([
+      `mirrored failover stall, leader node killed -9 (${f.rounds.length} rounds)`,
+      `p50 ${f.stall.p50_ms} ms, max ${f.stall.max_ms} ms; ${lost} acknowledged creates missing`,
+      own,
+    ]),
+  );
+  const chaos = cited.chaos;
+  if (chaos) {
+    const rounds = (field(chaos, "rounds") as { lost: number }[] | undefined) ?? [];
+    const load = field(chaos, "load_average");
+    lines.push(
+      row([
+        `mirrored failover stall, the chaos script (${rounds.length} rounds, every node compared)`,
+        `p50 ${num(chaos, "stall", "p50_ms")} ms, max ${num(chaos, "stall", "max_ms")} ms; ${rounds.reduce((sum, r) => sum + r.lost, 0)} missing; nodes identical: ${text(chaos, "identical_nodes")}`,
+        `\`${text(chaos, "command")}\` on ${text(chaos, "date")}${Array.isArray(load) ? ` (load ${load[0]})` : ""} → bench/results/mirrored-chaos.json`,
+      ]),
+    );
+  }
+  const server = cited.serverBeforeAfter;
+  if (server) {
+    const load = field(server, "load_average_at_start");
+    lines.push(
+      row([
+        "single libSQL server, mixed workload (80 % point reads, 20 % updates): before → after issue 10",
+        `${num(server, "before", "ops_per_s_median")} → ${num(server, "after", "ops_per_s_median")} ops/s (×${num(server, "ratio_after_to_before")}); server CPU ${num(server, "before", "cpu_us_per_op_median")} → ${num(server, "after", "cpu_us_per_op_median")} µs/op`,
+        `\`${text(server, "command")}\` on ${text(server, "date")}${Array.isArray(load) ? ` (load ${load[0]})` : ""} → bench/results/libsql-server-before-after.json`,
+      ]),
+    );
+  }
+  lines.push(
+    "",
+    "The single server's before/after throughput is measured by its own side-by-side script (the libSQL server's harness, `scripts/bench/libsql-server.ts`, the one behind the earlier ≈ 1,100 ops/s on a quiet machine); the mixed workload below goes through Nimbus's router with 20-row page reads, so its ops/s are not comparable with that figure.",
+    "",
+    `This run took ${results.seconds} s (${Object.entries(results.sections_s)
+      .map(([name, s]) => `${name} ${s} s`)
+      .join(
+        ", ",
+      )}); the sampled sections stop at a round boundary to stay within \`--max-seconds\`, so read the n columns.`,
+    "",
+  );
+  return lines;
+}
+
+export function writeReport(base: string, results: Results, cited: CitedResults): void {
   mkdirSync(dirname(base), { recursive: true });
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   const { latency, replica_lag: lag } = results;
@@ -49,6 +136,7 @@ export function writeReport(base: string, results: Results): void {
     "",
     ...results.notes.map((note) => `- ${note}`),
     "",
+    ...summary(results, cited),
     "## Read latency (20-row page query, one at a time), ms",
     "",
     row(["path", "p50", "p99", "mean", "n"]),

@@ -45,6 +45,10 @@ function overview(plan: ClusterPlan, machines: ExportedMachine[]): string {
     lines.push(`## ${machine.name} (${machine.address}): ${machine.roles.join(", ")}`, "");
     lines.push(`    rsync -a ${machine.name}/ root@${machine.address}:/`);
     const own = units.filter((u) => u.startsWith("nimbus-"));
+    if (units.some((u) => u.endsWith("-dqlite.service")))
+      lines.push(
+        "    sudo nimbus db node install      # builds nimbus-dqlite (first time and after upgrading nimbus-web)",
+      );
     if (units.length > 0) {
       lines.push("    systemctl daemon-reload");
       if (units.includes("haproxy.service")) lines.push("    systemctl restart haproxy");

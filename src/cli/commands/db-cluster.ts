@@ -3,8 +3,9 @@
  * on this machine) and `nimbus db node` (one dqlite member, for process managers).
  */
 import { spawn } from "node:child_process";
+import { chmodSync, copyFileSync, renameSync, rmSync } from "node:fs";
 import { DqliteApi } from "../../node/dqlite/api.ts";
-import { ensureDqliteBinary } from "../../node/dqlite/build.ts";
+import { ensureDqliteBinary, INSTALLED_NODE_PATH } from "../../node/dqlite/build.ts";
 import {
   type MirroredNodeSpec,
   readClusterState,
@@ -14,7 +15,7 @@ import {
 } from "../../node/dqlite/cluster.ts";
 import type { ProcessRecord } from "../../node/dqlite/node.ts";
 import { isSameProcess } from "../../node/dqlite/processes.ts";
-import { UsageError } from "../errors.ts";
+import { CliError, UsageError } from "../errors.ts";
 import { say, step } from "../progress.ts";
 
 export const DEFAULT_CLUSTER_DIR = ".nimbus/db-cluster";
@@ -164,8 +165,20 @@ async function status(dir: string): Promise<void> {
 /**
  * `nimbus db node -- --dir D --address HOST:PORT [--join HOST:PORT,…] --api SOCKET`: one dqlite
  * member in the foreground (builds the program on first use), for systemd and the like.
+ * `nimbus db node install [PATH]`: builds the program and puts it at PATH (default
+ * /usr/local/bin/nimbus-dqlite), where the units `nimbus cluster export` writes expect it.
  */
 export async function dbNode(args: string[]): Promise<void> {
+  if (args[0] === "install") return installNode(args[1] ?? INSTALLED_NODE_PATH);
+  if (args.length === 0) {
+    throw new UsageError(
+      "db node needs the node's options (after --) or install.",
+      [
+        "Run one member:  nimbus db node -- --dir /var/lib/nimbus/db --address 10.0.0.1:9001 --api /run/nimbus/dqlite.sock [--join 10.0.0.2:9001]",
+        `Install it:      sudo nimbus db node install   (builds nimbus-dqlite into ${INSTALLED_NODE_PATH}, for systemd units)`,
+      ].join("\n"),
+    );
+  }
   const binary = await step("Preparing the dqlite node program", ensureDqliteBinary);
   const child = spawn(binary, args, { stdio: "inherit" });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -175,4 +188,27 @@ export async function dbNode(args: string[]): Promise<void> {
     child.once("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0))),
   );
   if (code !== 0) process.exitCode = code;
+}
+
+async function installNode(target: string): Promise<void> {
+  const binary = await step(
+    "Building the dqlite node program (Go, with Debian's go-dqlite; cached)",
+    ensureDqliteBinary,
+  );
+  const partial = `${target}.${process.pid}.tmp`;
+  try {
+    copyFileSync(binary, partial);
+    chmodSync(partial, 0o755);
+    renameSync(partial, target); // a running node keeps its old file; the next start runs the new one
+  } catch (error) {
+    rmSync(partial, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`Could not write ${target}: ${(error as Error).message}`, {
+      hint:
+        code === "EACCES" || code === "EPERM"
+          ? "Run it as root (sudo nimbus db node install), or name a folder you can write: nimbus db node install ~/bin/nimbus-dqlite"
+          : "Name a file in an existing folder: nimbus db node install /usr/local/bin/nimbus-dqlite",
+    });
+  }
+  say(`Installed ${target} (the dqlite member that \`nimbus cluster export\`'s units run).`);
 }

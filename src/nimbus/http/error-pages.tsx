@@ -12,6 +12,13 @@ function withHeaders(res: Response, headers: Readonly<Record<string, string>>): 
   return res;
 }
 
+function httpErrorIn(error: Error): HttpError | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof HttpError) return e;
+  }
+  return undefined;
+}
+
 /**
  * Known errors answer with their status; anything else is logged and answers 500 (with the stack in
  * development). JSON clients get problem details, or what the app's `formatError` makes of them.
@@ -22,6 +29,9 @@ export async function errorResponse(
   formatError?: ErrorFormatter,
 ): Promise<Response> {
   const json = c.get("format") === "json";
+  // An HttpError wrapped by a library on its way up (drizzle wraps a failed query's error) keeps its status.
+  const http = httpErrorIn(error);
+  if (http) error = http;
   if (error instanceof HttpError) {
     const fields = error instanceof ValidationFailed ? error.fields : undefined;
     if (json) {

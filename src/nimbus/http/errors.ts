@@ -1,16 +1,29 @@
 /** A field name mapped to the messages that explain what is wrong with it. */
 export type FieldErrors = Record<string, string[]>;
 
-/** An error that becomes a response with its status; anything else becomes a 500. */
+/** The statuses an {@link HttpError} can carry. */
+export type HttpErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 429 | 503;
+
+/**
+ * An error that becomes a response with its status; anything else becomes a 500.
+ * (Plain fields, no parameter properties: Node-side code that imports this runs with type stripping.)
+ */
 export class HttpError extends Error {
+  readonly status: HttpErrorStatus;
+  readonly title: string;
+  /** Headers the response carries, such as `WWW-Authenticate` on a 401. */
+  readonly headers: Readonly<Record<string, string>>;
+
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 421 | 422 | 429 | 503,
-    readonly title: string,
+    status: HttpErrorStatus,
+    title: string,
     message: string,
-    /** Headers the response carries, such as `WWW-Authenticate` on a 401. */
-    readonly headers: Readonly<Record<string, string>> = {},
+    headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+    this.status = status;
+    this.title = title;
+    this.headers = headers;
   }
 }
 
@@ -78,7 +91,10 @@ export class PayloadTooLarge extends HttpError {
 
 /** Input that parsed but broke the model's rules; carries one message list per field. */
 export class ValidationFailed extends HttpError {
-  constructor(readonly fields: FieldErrors) {
+  readonly fields: FieldErrors;
+
+  constructor(fields: FieldErrors) {
     super(422, "Unprocessable Content", "Some fields are invalid: see `errors`.");
+    this.fields = fields;
   }
 }

@@ -25,6 +25,9 @@ export const DEBIAN_PACKAGES = [
 
 const GOPATH_DEPS = "/usr/share/gocode";
 
+/** Where `nimbus db node install` puts the program on a database machine; exported units run it there. */
+export const INSTALLED_NODE_PATH = "/usr/local/bin/nimbus-dqlite";
+
 /** What is missing to build the binary, as an actionable message; null when all is there. */
 export function missingToolchain(): string | null {
   const missing: string[] = [];

@@ -1,7 +1,20 @@
 import { type Client, createClient } from "@libsql/client/web";
+import { ServiceUnavailable } from "../../http/errors.ts";
 import { CREATE_POSITION_TABLE } from "../consistency/position.ts";
 import { type HranaEndpoint, hranaEndpoint } from "./hrana-http.ts";
 import { withTimeout } from "./timeout.ts";
+
+/**
+ * The database could not be reached (its server died, a mirrored database is between leaders):
+ * the request answers 503 and may be retried; a write in flight may or may not have committed.
+ */
+function databaseUnavailable(error: unknown): ServiceUnavailable {
+  const unavailable = new ServiceUnavailable(
+    "The database did not answer. It may be restarting or changing leaders; try again in a moment.",
+  );
+  unavailable.cause = error;
+  return unavailable;
+}
 
 /** One libSQL server: its URL and, for Turso or a protected sqld, its token. */
 export interface LibsqlNode {
@@ -67,14 +80,15 @@ export class Cluster {
    * A client of the primary, for one request. With several primary endpoints (each one can
    * serve every query, as a mirrored database's nodes do), one that could not be reached is
    * left for the next: the failed request still fails — a write in flight may have committed,
-   * so it is never sent twice — and the following requests go to the next endpoint.
+   * so it is never sent twice — and the following requests go to the next endpoint. A primary
+   * that cannot be reached is a 503 for the request (retry later), not a 500.
    */
   primaryClient(): Client {
-    if (this.#primaryUrls.length < 2) {
-      return createClient({ ...this.primary, concurrency: this.#options.concurrency });
-    }
+    const several = this.#primaryUrls.length > 1;
     const index = this.#primaryIndex;
-    const url = this.#primaryUrls[index % this.#primaryUrls.length] as string;
+    const url = several
+      ? (this.#primaryUrls[index % this.#primaryUrls.length] as string)
+      : this.primary.url;
     return createClient({
       ...this.primary,
       url,
@@ -83,8 +97,8 @@ export class Cluster {
         try {
           return await fetch(request);
         } catch (error) {
-          if (this.#primaryIndex === index) this.#primaryIndex = index + 1;
-          throw error;
+          if (several && this.#primaryIndex === index) this.#primaryIndex = index + 1;
+          throw databaseUnavailable(error);
         }
       },
     });

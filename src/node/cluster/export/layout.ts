@@ -3,6 +3,7 @@
  * machine itself, so `rsync -a OUT/gw1/ root@gw1:/` (or scp) puts every file in place.
  */
 import { join } from "node:path";
+import { INSTALLED_NODE_PATH } from "../../dqlite/build.ts";
 
 /** Paths on the target machine for an app named `app`. */
 export function targetPaths(app: string) {
@@ -27,7 +28,7 @@ export function targetPaths(app: string) {
     /** Binaries the sysadmin installs (README: npm install --global …). */
     nimbus: "/usr/local/bin/nimbus",
     workerd: "/usr/local/bin/workerd",
-    dqlite: "/usr/local/bin/nimbus-dqlite",
+    dqlite: INSTALLED_NODE_PATH,
   };
 }
 
