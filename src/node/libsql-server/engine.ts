@@ -33,6 +33,12 @@ export type ExecuteOptions = {
   wantRows: boolean;
   /** A per-statement time limit: the engine stops (interrupts) the statement after it. */
   timeLimitMs?: number;
+  /**
+   * True when nothing else will run on this session after the statement (a stream opened for
+   * one `execute` and closed in the same request): an engine may then run a write on another
+   * connection, e.g. committed together with other clients' writes (group-commit.ts).
+   */
+  lastInStream?: boolean;
 };
 
 /** One connection's worth of state: a transaction, per-connection settings. */

@@ -6,7 +6,7 @@
 
 import { analyze, type Statement } from "../../nimbus/db/sql-text.ts";
 import type { Access } from "./auth.ts";
-import type { EngineSession } from "./engine.ts";
+import type { EngineSession, ExecuteOptions } from "./engine.ts";
 import { ProtocolError, StmtError, stmtErrors, TransactionLostError } from "./errors.ts";
 import { checkAllowed, checkReadOnly } from "./guard.ts";
 import type {
@@ -29,6 +29,8 @@ export type ExecContext = {
   timeLimitMs?: number | undefined;
   /** What the request's credentials allow. */
   access: Access;
+  /** The stream closes right after this request's single `execute` (see ExecuteOptions). */
+  lastInStream?: boolean;
 };
 
 /** Refuses what no client may run (guard.ts), and writes under a read-only token. */
@@ -109,10 +111,11 @@ async function run(
   st: Statement,
   args: ProtoValue[],
   wantRows: boolean,
+  lastInStream = false,
 ): Promise<StmtResult> {
   const started = performance.now();
-  const options =
-    ctx.timeLimitMs === undefined ? { wantRows } : { wantRows, timeLimitMs: ctx.timeLimitMs };
+  const options: ExecuteOptions = { wantRows, lastInStream };
+  if (ctx.timeLimitMs !== undefined) options.timeLimitMs = ctx.timeLimitMs;
   const result = await ctx.session.execute(st, args, options);
   return {
     cols: result.cols,
@@ -130,7 +133,7 @@ async function run(
 /** Executes one Hrana `Stmt`; failures are StmtErrors (per request) or ProtocolErrors. */
 export async function executeStmt(ctx: ExecContext, stmt: ProtoStmt): Promise<StmtResult> {
   const st = authorize(ctx, singleStatement(resolveSql(ctx, stmt.sql, stmt.sql_id)));
-  return run(ctx, st, bindValues(st, stmt), stmt.want_rows ?? true);
+  return run(ctx, st, bindValues(st, stmt), stmt.want_rows ?? true, ctx.lastInStream === true);
 }
 
 /**

@@ -10,6 +10,7 @@ import { LockWaiters, retryWhileBusy } from "./busy.ts";
 import { Connection, type Synchronous } from "./connection.ts";
 import type { EngineResult, EngineSession, ExecuteOptions, StorageEngine } from "./engine.ts";
 import { isRetryableBusy, toStmtError } from "./errors.ts";
+import { WriteGroup } from "./group-commit.ts";
 import { ConnectionPool } from "./pool.ts";
 import type { Col, ProtoValue } from "./protocol.ts";
 import type { AsyncStatement, ServerConnection, StepLimits } from "./server-connection.ts";
@@ -34,6 +35,11 @@ export class LocalFileEngine implements StorageEngine {
   readonly #waiters = new LockWaiters();
   readonly busyTimeoutMs: number;
   readonly #maxResultBytes: number | undefined;
+  readonly #group: WriteGroup;
+  /** Group commit's counters (group-commit.ts). */
+  get groupStats(): { readonly groups: number; readonly writes: number } {
+    return this.#group.stats;
+  }
 
   /** Opens (creating if needed) the file and switches it to WAL. */
   constructor(options: LocalEngineOptions) {
@@ -64,17 +70,19 @@ export class LocalFileEngine implements StorageEngine {
     this.#pool = new ConnectionPool({ file: this.file, synchronous: options.synchronous });
     this.busyTimeoutMs = options.busyTimeoutMs;
     this.#maxResultBytes = options.maxResultBytes;
+    this.#group = new WriteGroup(this.#pool, this.#waiters, this.busyTimeoutMs, runOnce);
   }
 
   async connect(): Promise<EngineSession> {
     const conn = await this.#pool.acquire();
-    return new LocalSession(conn, this.#pool, this.#waiters, {
+    return new LocalSession(conn, this.#pool, this.#waiters, this.#group, {
       busyTimeoutMs: this.busyTimeoutMs,
       maxResultBytes: this.#maxResultBytes,
     });
   }
 
   async close(): Promise<void> {
+    this.#group.close();
     this.#pool.close();
   }
 }
@@ -85,17 +93,20 @@ class LocalSession implements EngineSession {
   #conn: ServerConnection | null;
   readonly #pool: ConnectionPool;
   readonly #waiters: LockWaiters;
+  readonly #group: WriteGroup;
   readonly #settings: SessionSettings;
 
   constructor(
     conn: ServerConnection,
     pool: ConnectionPool,
     waiters: LockWaiters,
+    group: WriteGroup,
     settings: SessionSettings,
   ) {
     this.#conn = conn;
     this.#pool = pool;
     this.#waiters = waiters;
+    this.#group = group;
     this.#settings = settings;
   }
 
@@ -110,6 +121,15 @@ class LocalSession implements EngineSession {
       timeLimitMs: options.timeLimitMs,
       maxResultBytes: this.#settings.maxResultBytes,
     };
+    // A one-shot write (nothing runs on this session after it) joins the group commit; a
+    // connection with its own settings (PRAGMA, TEMP objects) keeps its writes to itself.
+    const groupable =
+      options.lastInStream === true &&
+      (st.kind === "insert" || st.kind === "update-delete") &&
+      conn.autocommit &&
+      !conn.tainted &&
+      !conn.broken;
+    if (groupable) return this.#group.submit(st, values, options.wantRows, limits);
     try {
       return await retryWhileBusy(
         () => runOnce(conn, st, values, options.wantRows, limits),
@@ -173,7 +193,8 @@ function prepare(conn: ServerConnection, st: Statement): Promise<AsyncStatement>
   return conn.prepare(st.sql, !changesConnection);
 }
 
-async function runOnce(
+/** Runs one statement on `conn` (SQLITE_BUSY is thrown as is, for the caller to wait and retry). */
+export async function runOnce(
   conn: ServerConnection,
   st: Statement,
   values: unknown[],

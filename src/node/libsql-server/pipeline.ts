@@ -73,9 +73,16 @@ export class HranaHandler {
       };
     }
     const results: StreamResult[] = [];
+    // A stream opened for one execute and closed in the same request (@libsql/client's execute).
+    const [first, second] = req.requests;
+    const oneShot =
+      (req.baton === null || req.baton === undefined) &&
+      req.requests.length === 2 &&
+      first?.type === "execute" &&
+      second?.type === "close";
     try {
       for (const request of req.requests) {
-        results.push(await this.#handle(stream, request, version, access));
+        results.push(await this.#handle(stream, request, version, access, oneShot));
       }
     } catch (err) {
       await streams.discard(stream);
@@ -117,7 +124,7 @@ export class HranaHandler {
     return { head: { baton: streams.release(stream), base_url: null }, entries };
   }
 
-  #context(stream: Stream, version: HranaVersion, access: Access): ExecContext {
+  #context(stream: Stream, version: HranaVersion, access: Access, oneShot = false): ExecContext {
     if (stream.session === null) throw new ProtocolError("Stream for this baton was closed");
     return {
       session: stream.session,
@@ -125,6 +132,7 @@ export class HranaHandler {
       version,
       timeLimitMs: this.#options.statementTimeLimitMs,
       access,
+      lastInStream: oneShot,
     };
   }
 
@@ -133,6 +141,7 @@ export class HranaHandler {
     req: StreamRequest,
     version: HranaVersion,
     access: Access,
+    oneShot = false,
   ): Promise<StreamResult> {
     try {
       switch (req.type) {
@@ -140,7 +149,8 @@ export class HranaHandler {
           await this.#options.streams.closeSession(stream);
           return ok({ type: "close" });
         case "execute": {
-          const result = await executeStmt(this.#context(stream, version, access), req.stmt);
+          const ctx = this.#context(stream, version, access, oneShot);
+          const result = await executeStmt(ctx, req.stmt);
           return ok({ type: "execute", result });
         }
         case "batch": {
