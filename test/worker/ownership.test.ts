@@ -127,6 +127,7 @@ describe("owner: only the owner changes a record", () => {
     const edit = await other.page(`/notes/${id}/edit`);
     expect(edit.res.status).toBe(403);
     expect(html(edit.res)).toContain("text/html");
+    expect(edit.html).toContain("Only its owner may change or delete this record.");
     const attempts: Record<string, string>[] = [
       { _method: "PATCH", title: "stolen" },
       { _method: "DELETE" },
