@@ -55,13 +55,12 @@ beforeAll(async () => {
   databaseUrl = /^DATABASE_URL=(\S+)$/m.exec(up)?.[1] ?? "";
   expect(databaseUrl.split(","), up).toHaveLength(3);
 
-  const migrated = await nimbus(["db", "migrate"], app, { DATABASE_URL: databaseUrl });
-  expect(migrated).toMatch(/applied 0000_create_posts\.sql/);
-
   const port = await freePort();
-  const built = await nimbus(["build", "--listen", `127.0.0.1:${port}`], app, {
-    DATABASE_URL: databaseUrl,
-  });
+  const [migrated, built] = await Promise.all([
+    nimbus(["db", "migrate"], app, { DATABASE_URL: databaseUrl }),
+    nimbus(["build", "--listen", `127.0.0.1:${port}`], app, { DATABASE_URL: databaseUrl }),
+  ]);
+  expect(migrated).toMatch(/applied 0000_create_posts\.sql/);
   expect(built).toContain("node-1.capnp");
   node = await serveBuild(
     join(app, "build", "node-1.capnp"),
@@ -180,12 +179,14 @@ it("the leader's node killed -9 under creates: no acknowledged create lost or do
 }, 120_000);
 
 it("a new migration applies on the new leader; `cluster up` brings the dead node back and it catches up", async () => {
-  await nimbus(["generate", "scaffold", "Tag", "name:string"], app);
+  // The dead node starts again while drizzle-kit writes the migration; the new leader stays.
+  await Promise.all([
+    nimbus(["generate", "scaffold", "Tag", "name:string"], app),
+    nimbus(["db", "cluster", "up"], app),
+  ]);
   const migrated = await nimbus(["db", "migrate"], app, { DATABASE_URL: databaseUrl });
   expect(migrated).toMatch(/applied 0001_create_tags\.sql/);
   expect(migrated).not.toContain("0000_create_posts");
-
-  await nimbus(["db", "cluster", "up"], app);
   const status = await nimbus(["db", "cluster", "status"], app);
   expect(status.match(/ up( \(leader\))?$/gm)).toHaveLength(3);
   const nodes = (readClusterState(clusterDir())?.nodes ?? []).map((n) => ({
