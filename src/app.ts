@@ -1,4 +1,3 @@
-import { contextStorage } from "hono/context-storage";
 import { type CacheSettings, createApp } from "nimbus-web";
 import { coordination } from "nimbus-web/coord";
 import type { AppBindings } from "./bindings.ts";
@@ -24,9 +23,6 @@ export function createDemoApp(cache?: CacheSettings) {
       serverSide: (data) => data.role === "editor",
     },
   });
-
-  // The request's context for the layout (the header shows who is signed in).
-  app.use(contextStorage());
 
   return app
     .resources(linkResource, commentResource)

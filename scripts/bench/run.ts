@@ -4,7 +4,7 @@
  * loads them with wrk from the other core, times cold starts, and writes bench/results/.
  * See scripts/bench/README.md.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readAppConfig } from "./lib/app-config.ts";
@@ -67,7 +67,20 @@ async function startTargets(ctx: BenchContext, targets: Target[], warnings: stri
   return running;
 }
 
-async function checkSameWork(running: Map<TargetName, RunningTarget>, warnings: string[]) {
+/** A response unlike nimbus's is written beside nimbus's under `dir`, for a diff. */
+function keepBodies(dir: string, target: TargetName, scenario: string, bodies: string[]): string {
+  mkdirSync(dir, { recursive: true });
+  const [theirs = "", ours = ""] = bodies;
+  writeFileSync(join(dir, `${target}-${scenario}.txt`), theirs);
+  writeFileSync(join(dir, `nimbus-${scenario}.txt`), ours);
+  return join(dir, `${target}-${scenario}.txt`);
+}
+
+async function checkSameWork(
+  running: Map<TargetName, RunningTarget>,
+  warnings: string[],
+  bodiesDir: string,
+) {
   const checks = new Map<TargetName, { result: SameWork; bodies: Record<string, string> }>();
   for (const [name, target] of running) {
     try {
@@ -78,11 +91,16 @@ async function checkSameWork(running: Map<TargetName, RunningTarget>, warnings: 
   }
   compareWithNimbus(checks);
   const sameWork = Object.fromEntries([...checks].map(([name, c]) => [name, c.result]));
-  for (const [name, { result }] of checks) {
+  const nimbus = checks.get("nimbus");
+  for (const [name, { result, bodies }] of checks) {
     for (const [scenario, check] of Object.entries(result)) {
       if (check.same_as_nimbus === false) {
+        const kept = keepBodies(bodiesDir, name, scenario, [
+          bodies[scenario] ?? "",
+          nimbus?.bodies[scenario] ?? "",
+        ]);
         warnings.push(
-          `${name}: its ${scenario} response differs from nimbus's (${"bytes" in check ? `${check.bytes} bytes` : check.keys}).`,
+          `${name}: its ${scenario} response differs from nimbus's (${"bytes" in check ? `${check.bytes} bytes` : check.keys}; kept in ${kept}).`,
         );
       }
     }
@@ -109,15 +127,20 @@ async function bench(options: Options): Promise<void> {
     if (source.uncommitted_changes)
       warnings.push(`Measured the working tree, which differs from ${source.commit.slice(0, 12)}.`);
     log(
-      `1/6 bundling the demo at ${options.ref} (${source.commit.slice(0, 12)}) and the hono-drizzle peer (wrangler deploy --dry-run)`,
+      `1/6 bundling the demo at ${options.ref} (${source.commit.slice(0, 12)}) and the hono-drizzle peers (wrangler deploy --dry-run)`,
     );
     const app = await readAppConfig(source.dir);
-    const [nimbusBundle, honoDrizzleBundle] = await Promise.all([
+    const [nimbusBundle, honoDrizzleBundle, honoDrizzleDefaultsBundle] = await Promise.all([
       buildBundle(ROOT, join(workDir, "nimbus-dist"), join(source.dir, "wrangler.toml")),
       buildBundle(
         ROOT,
         join(workDir, "hono-drizzle-dist"),
         join(import.meta.dirname, "peers/hono-drizzle/wrangler.toml"),
+      ),
+      buildBundle(
+        ROOT,
+        join(workDir, "hono-drizzle-defaults-dist"),
+        join(import.meta.dirname, "peers/hono-drizzle/wrangler-defaults.toml"),
       ),
     ]);
     const ctx: BenchContext = {
@@ -125,7 +148,11 @@ async function bench(options: Options): Promise<void> {
       workDir,
       seedCount: options.seed,
       app,
-      bundles: { nimbus: nimbusBundle, "hono-drizzle": honoDrizzleBundle },
+      bundles: {
+        nimbus: nimbusBundle,
+        "hono-drizzle": honoDrizzleBundle,
+        "hono-drizzle-defaults": honoDrizzleDefaultsBundle,
+      },
       cores,
       maxSeconds: 3600,
       peerNode: { path: options.peerNode, version: peerNodeVersion },
@@ -139,7 +166,11 @@ async function bench(options: Options): Promise<void> {
     const running = await startTargets(ctx, selected, warnings);
 
     log("3/6 checking every target does the same work as nimbus");
-    const sameWork = await checkSameWork(running, warnings);
+    const sameWork = await checkSameWork(
+      running,
+      warnings,
+      join(resolve(ROOT, options.outDir), "same-work"),
+    );
 
     log(
       `4/6 measuring: ${scenarios.map((s) => s.name).join(", ")} × ${running.size} targets × ${options.runs} run(s) of ${options.durationS} s`,
@@ -265,7 +296,7 @@ async function bench(options: Options): Promise<void> {
     log(`\nWrote ${written.join(", ")}`);
     for (const r of results.ratios) {
       log(
-        `  ${r.scenario}: nimbus/hono-drizzle ${r.nimbus_vs_hono_drizzle ?? "–"}, nimbus/fastify ${r.nimbus_vs_fastify ?? "–"}, raw-workerd/fastify ${r.raw_workerd_vs_fastify ?? "–"}`,
+        `  ${r.scenario}: nimbus/hono-drizzle ${r.nimbus_vs_hono_drizzle ?? "–"} (by CPU ${r.nimbus_vs_hono_drizzle_by_cpu ?? "–"}), nimbus/hono-drizzle-defaults ${r.nimbus_vs_hono_drizzle_defaults ?? "–"} (by CPU ${r.nimbus_vs_hono_drizzle_defaults_by_cpu ?? "–"}), nimbus/fastify ${r.nimbus_vs_fastify ?? "–"}, raw-workerd/fastify ${r.raw_workerd_vs_fastify ?? "–"}`,
       );
     }
     for (const w of warnings) log(`  warning: ${w}`);

@@ -1,13 +1,13 @@
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { type Context, type ErrorHandler, Hono, type MiddlewareHandler, type Next } from "hono";
 import type { FC } from "hono/jsx";
 import type { Schema } from "hono/types";
 import { type ApiTokenAuthOptions, apiTokenAuth } from "./accounts/api-token-auth.ts";
-import { privateByDefault } from "./cache/privacy.ts";
+import { markPrivate } from "./cache/privacy.ts";
 import { RequestCache } from "./cache/request.ts";
 import { CacheRuntime } from "./cache/runtime.ts";
 import type { CacheSettings } from "./cache/types.ts";
 import { watchWrites } from "./cache/writes.ts";
-import { nodeLoad } from "./cluster/node-load.ts";
+import { nodeReport, requestBegan, requestEnded } from "./cluster/node-load.ts";
 import type { DatabaseEngine } from "./db/database.ts";
 import { databaseFromEnv } from "./db/from-env.ts";
 import { lazyDatabase } from "./db/lazy.ts";
@@ -17,7 +17,7 @@ import { deferFor } from "./http/defer.ts";
 import { errorResponse, notFoundResponse } from "./http/error-pages.tsx";
 import { preferredFormat, routingPathFor, strippedJsonSuffix } from "./http/negotiate.ts";
 import type { ErrorFormatter } from "./http/problem.ts";
-import { requestLog } from "./log/request-log.ts";
+import { logRequest, requestIdOf } from "./log/request-log.ts";
 import { mountResource } from "./resource/resource.ts";
 import type { ResourcesSchema } from "./resource/schema.ts";
 import { patternRegExp } from "./resource/scope.ts";
@@ -25,7 +25,11 @@ import type { AnyResource } from "./resource/types.ts";
 import { parseTrustedProxies } from "./security/client-address.ts";
 import { type CorsOptions, corsMiddleware } from "./security/cors.ts";
 import { csrfGuard } from "./security/csrf.ts";
-import { type ContentSecurityPolicy, securityHeaders } from "./security/headers.ts";
+import {
+  applySecurityHeaders,
+  type ContentSecurityPolicy,
+  securityHeaderList,
+} from "./security/headers.ts";
 import { hostGuard } from "./security/host-check.ts";
 import { type SessionOptions, session } from "./security/session.ts";
 import { sentBearerToken } from "./security/token-auth.ts";
@@ -154,12 +158,23 @@ export function createApp<Bindings extends object = object, Variables extends ob
   const base = app as unknown as Hono<NimbusEnv>;
   const corsOrigins = options.cors?.origins === "*" ? [] : (options.cors?.origins ?? []);
 
-  // First: a cluster node's load counts every request, and health checks skip the rest.
-  base.use(nodeLoad());
-  if (options.logRequests !== false) base.use(requestLog());
+  // Nimbus's defaults run as plain functions inside two middleware rather than as one middleware
+  // each: a layer costs a dispatch, closures and promises on every request. The first frames the
+  // request (node load, request id and log line, negotiation, security and privacy headers); the
+  // second holds the session and what may refuse the request (Host, WebSocket Origin, API token,
+  // CSRF, body), so a refusal is an error page that still gets the first one's headers and log
+  // line.
+  const logging = options.logRequests !== false;
   const envTrust = new Map<string, ReturnType<typeof parseTrustedProxies>>();
   const rawBodyPaths = options.rawBodyPaths ?? [];
+  const headerList = securityHeaderList(options.contentSecurityPolicy);
   base.use(async (c, next) => {
+    // A cluster node's load counts every request, and health checks skip the rest.
+    const report = nodeReport(c);
+    if (report) return report;
+    requestBegan();
+    const started = Date.now();
+    const requestId = logging ? requestIdOf(c) : undefined;
     const fromEnv = c.env?.NIMBUS_TRUSTED_PROXIES ?? "";
     let trust = envTrust.get(fromEnv);
     if (!trust) {
@@ -178,21 +193,22 @@ export function createApp<Bindings extends object = object, Variables extends ob
       return body;
     });
     c.set("defer", deferFor(c));
-    return next();
+    try {
+      await next();
+    } catch (error) {
+      requestEnded(c, undefined);
+      throw error;
+    }
+    markPrivate(c);
+    applySecurityHeaders(c, headerList);
+    if (requestId !== undefined) logRequest(c, requestId, started);
+    requestEnded(c, c.res);
   });
   if (options.cors) base.use(corsMiddleware(options.cors));
-  base.use(securityHeaders(options.contentSecurityPolicy));
-  base.use(privateByDefault());
-  // The checks below run as plain functions inside two middleware rather than as five: each
-  // middleware layer costs a dispatch and two promises on every request.
   const checkHost = hostGuard(options.origins);
   const checkWebSocketOrigin = webSocketGuard(options.trustedOrigins ?? []);
   const sessions = session(options.sessions);
-  base.use((c, next) => {
-    checkHost(c);
-    checkWebSocketOrigin(c);
-    return sessions(c, next);
-  });
+  const authenticate = options.apiTokens ? apiTokenAuth(options.apiTokens) : undefined;
   const checkCsrf = csrfGuard({
     // Origins allowed to call the app from a browser may also change data.
     trustedOrigins: [...(options.trustedOrigins ?? []), ...corsOrigins],
@@ -213,22 +229,55 @@ export function createApp<Bindings extends object = object, Variables extends ob
       // No ExecutionContext to finish it in: the stale entry just expires.
     }
   };
-  base.use(async (c, next) => {
+  // Hono's error handler (createApp's, or the app's own onError): a refusal inside the session
+  // (API token, CSRF, body) becomes the same page it would be had the check been a middleware of
+  // its own, and the session still closes after it.
+  const handleError = (error: Error, c: Context<NimbusEnv>) =>
+    (base as unknown as { errorHandler: ErrorHandler<NimbusEnv> }).errorHandler(error, c);
+  // Inside the session: CSRF and body checks, the database and the cache, then API tokens
+  // (after the database: `userIdFor` looks the token up in the app's tokens table).
+  const guarded = async (c: Context<NimbusEnv>, next: Next): Promise<void> => {
     if (!BODILESS_METHODS.has(c.req.method)) {
       await checkCsrf(c);
       await checkBody(c);
     }
-    const lazy = lazyDatabase(database, c);
+    const lazy = lazyDatabase(
+      database,
+      c,
+      cache.enabled ? (db) => watchWrites(db, requestCache) : undefined,
+    );
     const requestCache = new RequestCache(cache, c, () =>
       lazy.opened() ? database.token?.(c) : undefined,
     );
     c.set("cache", requestCache);
-    c.set("db", cache.enabled ? watchWrites(lazy.db, requestCache) : lazy.db);
-    await next();
+    c.set("db", lazy.db);
+    if (!authenticate) await next();
+    else {
+      try {
+        await authenticate(c, next);
+      } catch (error) {
+        // A refused token is an error page, and the database still closes after it.
+        if (!(error instanceof Error)) throw error;
+        c.error = error;
+        c.res = await handleError(error, c);
+      }
+    }
     if (lazy.opened()) await database.close?.(c);
+  };
+  const inner = async (c: Context<NimbusEnv>, next: Next): Promise<void> => {
+    try {
+      await guarded(c, next);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      c.error = error;
+      c.res = await handleError(error, c);
+    }
+  };
+  base.use((c, next) => {
+    checkHost(c);
+    checkWebSocketOrigin(c);
+    return sessions(c, () => inner(c, next));
   });
-  // After the database is set: `userIdFor` looks the token up in the app's tokens table.
-  if (options.apiTokens) base.use(apiTokenAuth(options.apiTokens));
   base.onError((error, c) => errorResponse(error, c, options.formatError));
   base.notFound((c) => notFoundResponse(c, options.formatError));
   return app;

@@ -1,6 +1,4 @@
-import { tryGetContext } from "hono/context-storage";
-import { ButtonTo, DefaultLayout, type LayoutProps } from "nimbus-web";
-import type { AppEnv } from "../bindings.ts";
+import { ButtonTo, DefaultLayout, type LayoutProps, type Session } from "nimbus-web";
 import { isEditor } from "../session.tsx";
 
 // The demo's additions to Nimbus's styles: inline vote forms, the session line in the header.
@@ -16,23 +14,18 @@ body{position:relative}
 .session-bar button{margin:0;background:none;border:1px solid #fff;border-radius:3px;padding:0 .4rem}
 `;
 
-/**
- * Nimbus's layout plus who is signed in, drawn in the header bar. Layouts get no request
- * context, so the session is read through Hono's context storage (`contextStorage()` in app.ts).
- */
+/** Nimbus's layout plus who is signed in, drawn in the header bar. */
 export function AppLayout(props: LayoutProps) {
   return (
     <DefaultLayout {...props}>
       <style dangerouslySetInnerHTML={{ __html: APP_STYLES }} />
-      <SessionBar />
+      <SessionBar session={props.session} />
       {props.children}
     </DefaultLayout>
   );
 }
 
-function SessionBar() {
-  const c = tryGetContext<AppEnv>();
-  const session = c?.var.session;
+function SessionBar({ session }: { session: Session | undefined }) {
   if (!session) return null;
   return (
     <div class="session-bar">

@@ -27,6 +27,8 @@ export interface HostSpec {
   /** Skipped when undefined (cold starts only answer /hello). */
   migrationsDir: string | undefined;
   seedCount: number;
+  /** Opens workerd's V8 inspector on this port (scripts/bench/profile.ts). */
+  inspectorPort?: number;
 }
 
 const WORKER = "app";
@@ -90,6 +92,7 @@ function miniflareOptions(spec: HostSpec) {
     // The app's console lines are not the bench's business; dropping them keeps this process idle.
     handleStructuredLogs: () => {},
     resourcePersistencePath: spec.persistDir,
+    ...(spec.inspectorPort ? { inspectorPort: spec.inspectorPort } : {}),
   };
 }
 

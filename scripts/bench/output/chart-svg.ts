@@ -8,6 +8,7 @@ const COLORS: Record<TargetName, string> = {
   "nimbus-libsql": "#163a8f",
   "nimbus-mirrored": "#4a6fd0",
   "hono-drizzle": "#7a9ee8",
+  "hono-drizzle-defaults": "#a9c0f0",
   "raw-workerd": "#9aa3b5",
   express: "#d08a2e",
   fastify: "#3f9d5a",

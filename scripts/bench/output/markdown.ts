@@ -122,6 +122,7 @@ export function markdown(r: Results): string {
         "nimbus / hono-drizzle",
         `goal ≥ ${RATIO_GOAL}`,
         "same, by CPU/req",
+        "nimbus / hono-drizzle-defaults (by CPU/req)",
         "nimbus / fastify",
         "raw-workerd req/s",
         "raw-workerd / fastify",
@@ -133,6 +134,7 @@ export function markdown(r: Results): string {
         fmt(x.nimbus_vs_hono_drizzle),
         x.goal_met === null ? "–" : x.goal_met ? "met" : "**missed**",
         fmt(x.nimbus_vs_hono_drizzle_by_cpu),
+        `${fmt(x.nimbus_vs_hono_drizzle_defaults)} (${fmt(x.nimbus_vs_hono_drizzle_defaults_by_cpu)})`,
         fmt(x.nimbus_vs_fastify),
         fmt(x.raw_workerd_rps),
         fmt(x.raw_workerd_vs_fastify),
@@ -142,7 +144,7 @@ export function markdown(r: Results): string {
     ),
   );
   out.push(
-    "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine. nimbus runs on the local dev emulator (D1 in Miniflare); nimbus-libsql is the self-hosted production path (plain workerd + Nimbus's libSQL server, whose CPU is counted too).",
+    "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. hono-drizzle-defaults is the same peer doing in the open what Nimbus does by default and a careful hand-written app does too: security headers with a Content-Security-Policy, and one JSON request log line with a request id (peers/hono-drizzle/defaults.tsx). raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine. nimbus runs on the local dev emulator (D1 in Miniflare); nimbus-libsql is the self-hosted production path (plain workerd + Nimbus's libSQL server, whose CPU is counted too).",
   );
 
   if (r.cache) out.push(cacheSection(r));

@@ -30,6 +30,12 @@ export interface RatioRow {
   nimbus_vs_hono_drizzle: number | null;
   /** The same ratio from server CPU per request (hono-drizzle's / nimbus's): robust to noise. */
   nimbus_vs_hono_drizzle_by_cpu: number | null;
+  /**
+   * Against hono-drizzle doing in the open what Nimbus does by default and a careful app does
+   * too (security headers with a CSP, one request log line): by req/s and by CPU per request.
+   */
+  nimbus_vs_hono_drizzle_defaults: number | null;
+  nimbus_vs_hono_drizzle_defaults_by_cpu: number | null;
   nimbus_vs_fastify: number | null;
   /** How far the runtime itself is from fastify: the part of nimbus_vs_fastify no framework can win back. */
   raw_workerd_vs_fastify: number | null;
@@ -105,7 +111,7 @@ export interface Results {
   rows: Row[];
   ratios: RatioRow[];
   same_work: Partial<Record<TargetName, SameWork>>;
-  bundles: Partial<Record<"nimbus" | "hono-drizzle", BundleSize>>;
+  bundles: Partial<Record<"nimbus" | "hono-drizzle" | "hono-drizzle-defaults", BundleSize>>;
   cold_start: Partial<Record<TargetName, ColdStart>>;
   memory_after_load_mb: Partial<Record<TargetName, number | null>>;
   /** Present when the cached scenario ran. */
@@ -137,6 +143,11 @@ export function ratios(rows: Row[], scenarios: ScenarioName[]): RatioRow[] {
       raw_workerd_rps: raw,
       nimbus_vs_hono_drizzle: vsHonoDrizzle,
       nimbus_vs_hono_drizzle_by_cpu: ratio(cpu(scenario, "hono-drizzle"), cpu(scenario, "nimbus")),
+      nimbus_vs_hono_drizzle_defaults: ratio(nimbus, rps(scenario, "hono-drizzle-defaults")),
+      nimbus_vs_hono_drizzle_defaults_by_cpu: ratio(
+        cpu(scenario, "hono-drizzle-defaults"),
+        cpu(scenario, "nimbus"),
+      ),
       nimbus_vs_fastify: ratio(nimbus, fastify),
       raw_workerd_vs_fastify: ratio(raw, fastify),
       nimbus_vs_raw_workerd: ratio(nimbus, raw),

@@ -1,4 +1,4 @@
-import { honoDrizzle, nimbus } from "./miniflare-d1.ts";
+import { honoDrizzle, honoDrizzleDefaults, nimbus } from "./miniflare-d1.ts";
 import { nimbusLibsql } from "./nimbus-libsql.ts";
 import { nimbusMirrored } from "./nimbus-mirrored.ts";
 import { express, fastify, honoNode } from "./node-peer.ts";
@@ -12,6 +12,7 @@ import type { Target } from "./target.ts";
 export const TARGETS: Target[] = [
   nimbus,
   honoDrizzle,
+  honoDrizzleDefaults,
   nimbusLibsql,
   nimbusMirrored,
   rawWorkerd,

@@ -1,4 +1,4 @@
-// nimbus and hono-drizzle: a wrangler bundle on workerd with D1, through Miniflare's API.
+// nimbus, hono-drizzle and hono-drizzle-defaults: a wrangler bundle on workerd with D1, through Miniflare's API.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HostSpec } from "../hosts/miniflare-host.ts";
@@ -12,7 +12,7 @@ const HOST = join(import.meta.dirname, "../hosts/miniflare-host.ts");
 const START_TIME_WRAPPER = join(import.meta.dirname, "../hosts/workerd-start-time.sh");
 const READY_WITHIN_MS = 90_000;
 
-type Name = "nimbus" | "hono-drizzle";
+type Name = "nimbus" | "hono-drizzle" | "hono-drizzle-defaults";
 
 /** The URL a host prints as its first JSON line, once migrated, seeded and listening. */
 export function readyUrl(host: Started): Promise<string> {
@@ -140,3 +140,5 @@ function miniflareD1Target(name: Name): Target {
 
 export const nimbus = miniflareD1Target("nimbus");
 export const honoDrizzle = miniflareD1Target("hono-drizzle");
+/** hono-drizzle plus Nimbus's default security headers and request log line, done in the open. */
+export const honoDrizzleDefaults = miniflareD1Target("hono-drizzle-defaults");

@@ -5,6 +5,7 @@ export type TargetName =
   | "nimbus-libsql"
   | "nimbus-mirrored"
   | "hono-drizzle"
+  | "hono-drizzle-defaults"
   | "raw-workerd"
   | "express"
   | "fastify"
@@ -36,7 +37,7 @@ export interface BenchContext {
   workDir: string;
   seedCount: number;
   app: AppConfig;
-  bundles: { nimbus: Bundle; "hono-drizzle": Bundle };
+  bundles: { nimbus: Bundle; "hono-drizzle": Bundle; "hono-drizzle-defaults": Bundle };
   /** Server core and load-generator core; undefined when the machine has one core. */
   cores: { server: number | undefined; load: number | undefined };
   /** No server the bench starts lives longer than this. */

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { PRIVATE } from "./http.ts";
 
@@ -11,20 +11,25 @@ import { PRIVATE } from "./http.ts";
 export function privateByDefault(): MiddlewareHandler<NimbusEnv> {
   return async (c, next) => {
     await next();
-    const session = c.get("session");
-    const personal =
-      c.res.headers.has("Set-Cookie") ||
-      (session !== undefined && (session.dirty || Object.keys(session.toJSON()).length > 0));
-    if (!personal) return;
-    const current = c.res.headers.get("Cache-Control");
-    if (current && !/\bpublic\b/i.test(current)) return;
-    const value = current ? PRIVATE : "private, no-store";
-    try {
-      c.res.headers.set("Cache-Control", value);
-    } catch {
-      // Immutable headers (a response passed through from fetch): copy it.
-      c.res = new Response(c.res.body, c.res);
-      c.res.headers.set("Cache-Control", value);
-    }
+    markPrivate(c);
   };
+}
+
+/** privateByDefault's work on the request's finished response (createApp's first middleware calls it). */
+export function markPrivate(c: Context<NimbusEnv>): void {
+  const session = c.get("session");
+  const headers = c.res.headers;
+  const personal =
+    headers.has("Set-Cookie") || (session !== undefined && (session.dirty || !session.empty));
+  if (!personal) return;
+  const current = headers.get("Cache-Control");
+  if (current && !/\bpublic\b/i.test(current)) return;
+  const value = current ? PRIVATE : "private, no-store";
+  try {
+    headers.set("Cache-Control", value);
+  } catch {
+    // Immutable headers (a response passed through from fetch): copy it.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set("Cache-Control", value);
+  }
 }

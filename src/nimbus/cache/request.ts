@@ -70,15 +70,20 @@ export class RequestCache extends WriteTracker {
     super();
   }
 
-  /** Runs `task` after the response when the runtime can, else now (tests without an ExecutionContext). */
-  readonly defer: Defer = (task) => {
-    const swallow = task.catch((error: unknown) => logFailure("cache store", error));
-    try {
-      this.c.executionCtx.waitUntil(swallow);
-    } catch {
-      // No ExecutionContext: the task runs on, unawaited; losing it only costs a later miss.
-    }
-  };
+  /**
+   * Runs a task after the response when the runtime can, else now (tests without an
+   * ExecutionContext). Made when asked for (a store), not for every request.
+   */
+  get defer(): Defer {
+    return (task) => {
+      const swallow = task.catch((error: unknown) => logFailure("cache store", error));
+      try {
+        this.c.executionCtx.waitUntil(swallow);
+      } catch {
+        // No ExecutionContext: the task runs on, unawaited; losing it only costs a later miss.
+      }
+    };
+  }
 
   async invalidate(tags: Iterable<string>): Promise<void> {
     await this.runtime.versions(this.c.env).bump(this.c.env, tags);

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { setResponseHeader } from "../http/response-header.ts";
 
@@ -21,16 +21,26 @@ export function logLine(
   return `{"level":"${level}","msg":"request","requestId":"${requestId}","method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${ms}}`;
 }
 
+/** The caller's request id when it is safe to log, else a new one; kept as `c.var.requestId`. */
+export function requestIdOf(c: Context<NimbusEnv>): string {
+  const given = c.req.header("X-Request-Id");
+  const requestId = given && SAFE_ID.test(given) ? given : crypto.randomUUID();
+  c.set("requestId", requestId);
+  return requestId;
+}
+
+/** Hands the id back on the response and writes the request's line. */
+export function logRequest(c: Context<NimbusEnv>, requestId: string, started: number): void {
+  setResponseHeader(c, "X-Request-Id", requestId);
+  console.log(logLine(requestId, c.req.method, c.req.path, c.res.status, Date.now() - started));
+}
+
 /** One JSON line per request on stdout, with the request id the response also carries. */
 export function requestLog(): MiddlewareHandler<NimbusEnv> {
   return async (c, next) => {
     const started = Date.now();
-    const given = c.req.header("X-Request-Id");
-    const requestId = given && SAFE_ID.test(given) ? given : crypto.randomUUID();
-    c.set("requestId", requestId);
+    const requestId = requestIdOf(c);
     await next();
-    setResponseHeader(c, "X-Request-Id", requestId);
-    const status = c.res.status;
-    console.log(logLine(requestId, c.req.method, c.req.path, status, Date.now() - started));
+    logRequest(c, requestId, started);
   };
 }

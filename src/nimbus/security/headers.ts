@@ -1,5 +1,4 @@
-import type { MiddlewareHandler } from "hono";
-import { type SecureHeadersVariables, secureHeaders } from "hono/secure-headers";
+import type { Context, MiddlewareHandler } from "hono";
 import type { NimbusEnv } from "../env.ts";
 import { requestIsHttps } from "./client-address.ts";
 
@@ -26,27 +25,77 @@ export const DEFAULT_CSP: ContentSecurityPolicy = {
 const HSTS = "max-age=15552000; includeSubDomains";
 
 /**
- * Hono's secure headers plus a Content-Security-Policy; Strict-Transport-Security only on
- * responses to https requests (over plain http a browser ignores it, and a development server
- * on http://localhost must not pin the name to https).
+ * What Hono's secureHeaders() sets by default, with Referrer-Policy "same-origin" (under
+ * "no-referrer" browsers send `Origin: null` with the site's own form posts, which the CSRF
+ * check refuses; "same-origin" still tells other sites nothing) and no HSTS (added per request).
  */
+const BASE_HEADERS: readonly (readonly [string, string])[] = [
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Origin-Agent-Cluster", "?1"],
+  ["Referrer-Policy", "same-origin"],
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-DNS-Prefetch-Control", "off"],
+  ["X-Download-Options", "noopen"],
+  ["X-Frame-Options", "SAMEORIGIN"],
+  ["X-Permitted-Cross-Domain-Policies", "none"],
+  ["X-XSS-Protection", "0"],
+];
+
+/** `{ defaultSrc: ["'self'"] }` → `default-src 'self'`, directives joined by `; `. */
+export function cspHeaderValue(csp: ContentSecurityPolicy): string {
+  return Object.entries(csp)
+    .map(([directive, sources]) => {
+      const name = directive.replace(/[A-Z]+(?![a-z])|[A-Z]/g, (match, offset) =>
+        offset ? `-${match.toLowerCase()}` : match.toLowerCase(),
+      );
+      return [name, ...sources].join(" ");
+    })
+    .join("; ");
+}
+
+/** The security headers of every response, worked out once per app. */
+export function securityHeaderList(
+  csp: ContentSecurityPolicy | false = DEFAULT_CSP,
+): readonly (readonly [string, string])[] {
+  return Object.freeze(
+    csp
+      ? [...BASE_HEADERS, ["Content-Security-Policy", cspHeaderValue(csp)] as const]
+      : BASE_HEADERS,
+  );
+}
+
+/**
+ * Puts `list` on the request's response (replacing what the handler set, as Hono's
+ * secureHeaders does), and Strict-Transport-Security on responses to https requests (over
+ * plain http a browser ignores it, and a development server on http://localhost must not pin
+ * the name to https). A response with immutable headers (passed through from `fetch()`) is
+ * copied once; a WebSocket upgrade goes out as it is.
+ */
+export function applySecurityHeaders(
+  c: Context<NimbusEnv>,
+  list: readonly (readonly [string, string])[],
+): void {
+  let headers = c.res.headers;
+  try {
+    for (const [name, value] of list) headers.set(name, value);
+  } catch {
+    if (c.res.status === 101) return;
+    c.res = new Response(c.res.body, c.res);
+    headers = c.res.headers;
+    for (const [name, value] of list) headers.set(name, value);
+  }
+  headers.delete("X-Powered-By");
+  if (requestIsHttps(c)) headers.set("Strict-Transport-Security", HSTS);
+}
+
+/** The security headers as a middleware of their own (createApp applies them in its first one). */
 export function securityHeaders(
   csp: ContentSecurityPolicy | false = DEFAULT_CSP,
-): MiddlewareHandler<NimbusEnv & { Variables: SecureHeadersVariables }> {
-  const base = secureHeaders({
-    strictTransportSecurity: false,
-    // Not "no-referrer": under it browsers send `Origin: null` with the site's own form posts,
-    // which the CSRF check refuses. "same-origin" still tells other sites nothing.
-    referrerPolicy: "same-origin",
-    ...(csp ? { contentSecurityPolicy: csp } : {}),
-  });
+): MiddlewareHandler<NimbusEnv> {
+  const list = securityHeaderList(csp);
   return async (c, next) => {
-    await base(c, next);
-    if (!requestIsHttps(c)) return;
-    try {
-      c.res.headers.set("Strict-Transport-Security", HSTS);
-    } catch {
-      // Immutable headers (a WebSocket upgrade).
-    }
+    await next();
+    applySecurityHeaders(c, list);
   };
 }

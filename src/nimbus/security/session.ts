@@ -1,6 +1,4 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { getSignedCookie } from "hono/cookie";
-import { serializeSigned } from "hono/utils/cookie";
 import { sameUser, USER_ID_KEY, type UserId } from "../accounts/current-user.ts";
 import type { SessionStore } from "../coord/session-store.ts";
 import type { NimbusEnv } from "../env.ts";
@@ -14,6 +12,7 @@ import {
   sessionLimits,
   sessionStamps,
 } from "./session-expiry.ts";
+import { signedCookieText, verifiedCookie } from "./signed-cookie.ts";
 
 const COOKIE = "nimbus_session";
 
@@ -120,6 +119,12 @@ export class Session {
     return this.#dirty;
   }
 
+  /** True when the session holds nothing at all (not even a CSRF token). */
+  get empty(): boolean {
+    for (const _ in this.#data) return false;
+    return true;
+  }
+
   toJSON(): SessionData {
     return this.#data;
   }
@@ -156,14 +161,15 @@ function parseData(json: string | null | undefined): SessionData {
 }
 
 async function signedCookie(c: Context<NimbusEnv>, secret: string): Promise<string | undefined> {
-  if (!c.req.header("Cookie")?.includes(COOKIE)) return undefined;
-  return (await getSignedCookie(c, secret, COOKIE)) || undefined;
+  const header = c.req.header("Cookie");
+  if (!header?.includes(COOKIE)) return undefined;
+  return (await verifiedCookie(header, COOKIE, secret)) || undefined;
 }
 
 async function writeCookie(c: Context<NimbusEnv>, value: string, secret: string): Promise<void> {
   const secure = requestIsHttps(c);
   // What setSignedCookie writes, set without copying the response (see setResponseHeader).
-  const cookie = await serializeSigned(COOKIE, value, secret, { ...COOKIE_OPTIONS, secure });
+  const cookie = await signedCookieText(COOKIE, value, secret, { ...COOKIE_OPTIONS, secure });
   setResponseHeader(c, "Set-Cookie", cookie, { append: true });
 }
 
@@ -213,7 +219,10 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
   const signedIn = (data: Record<string, unknown>) => data[USER_ID_KEY] != null;
   return async (c, next) => {
     const secret = sessionSecret(c);
-    const cookie = await signedCookie(c, secret);
+    // No session cookie: nothing to verify, no promise to wait for.
+    const cookie = c.req.header("Cookie")?.includes(COOKIE)
+      ? await signedCookie(c, secret)
+      : undefined;
     // A cookie holds either the data (JSON, an object) or the id of data in the store.
     const storedId = cookie !== undefined && !cookie.startsWith("{") ? cookie : undefined;
     // The store is made only when there is something to read or write: a request without a
@@ -252,13 +261,15 @@ export function session(options: SessionOptions = {}): MiddlewareHandler<NimbusE
       else current.set(key, value);
     }
     if (!current.dirty) return;
-    store ??= options.store?.(c);
     const values = current.toJSON();
+    const serverSide = options.serverSide?.(values) ?? true;
+    // Data that stays in the cookie (an anonymous visitor's CSRF token) needs no store.
+    if (serverSide || storedId) store ??= options.store?.(c);
     // A signed-in session left behind (sign-out, a new id) ends for good: a request still
     // running on it can't write it back.
     const leave = (old: string) =>
       userBefore != null && store?.end ? store.end(old) : store?.delete(old);
-    if (!store || !(options.serverSide?.(values) ?? true)) {
+    if (!store || !serverSide) {
       if (store && storedId) await leave(storedId);
       return writeCookie(c, JSON.stringify(current), secret);
     }

@@ -1,5 +1,5 @@
 import type { Child, FC } from "hono/jsx";
-import type { Flash } from "../security/session.ts";
+import type { Flash, Session } from "../security/session.ts";
 import { STYLES } from "./styles.ts";
 
 export interface LayoutProps {
@@ -7,6 +7,11 @@ export interface LayoutProps {
   /** The app's name, shown in the header as a link home (createApp's `name`). */
   appName?: string | undefined;
   flash?: Flash | undefined;
+  /**
+   * The viewer's session, for a layout that shows who is signed in or needs the CSRF token.
+   * While a shared cached page is rendered it is a stand-in holding no one's data.
+   */
+  session?: Session | undefined;
   children?: Child;
 }
 

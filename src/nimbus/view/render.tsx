@@ -16,7 +16,7 @@ declare module "hono" {
   }
 }
 
-/** Wraps `content` in the app's layout with this request's flash message. */
+/** Wraps `content` in the app's layout with this request's session and flash message. */
 export function renderPage(
   c: Context<NimbusEnv>,
   layout: FC<LayoutProps>,
@@ -25,8 +25,9 @@ export function renderPage(
   options: RenderOptions,
 ) {
   const Layout = layout;
+  const session = c.get("session");
   const page = (
-    <Layout title={options.title} appName={appName} flash={c.get("session")?.currentFlash}>
+    <Layout title={options.title} appName={appName} flash={session?.currentFlash} session={session}>
       {content}
     </Layout>
   );

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import { APP_NAME, APP_STYLES, STYLES } from "../shared/demo.mjs";
-import { LIVE_LIST_SCRIPT } from "../shared/live-list-script.mjs";
+import { LIVE_LIST_SCRIPT_PATH } from "../shared/live-list-script.mjs";
 import type { Link } from "./schema.ts";
 
 function host(url: string): string {
@@ -94,7 +94,7 @@ export const LinkPage: FC<LinkPageProps> = ({ links, page, perPage, hasNext, bac
           {page > 1 ? <a href={`/links?page=${page - 1}`}>Newer</a> : null}
           {hasNext ? <a href={`/links?page=${page + 1}`}>Older</a> : null}
         </nav>
-        <script dangerouslySetInnerHTML={{ __html: LIVE_LIST_SCRIPT }} />
+        <script src={LIVE_LIST_SCRIPT_PATH} />
       </main>
     </body>
   </html>

@@ -8,6 +8,11 @@ import { getSignedCookie, setSignedCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { z } from "zod";
 import { HELLO_TEXT, PER_PAGE, SESSION_SECRET } from "../shared/demo.mjs";
+import {
+  LIVE_LIST_SCRIPT,
+  LIVE_LIST_SCRIPT_HEADERS,
+  LIVE_LIST_SCRIPT_PATH,
+} from "../shared/live-list-script.mjs";
 import { LinkPage } from "./link-page.tsx";
 import type { LinksRoom } from "./room.ts";
 import { comments, links } from "./schema.ts";
@@ -65,6 +70,8 @@ async function csrfToken(c: Context<Env>): Promise<string> {
 }
 
 app.get("/hello", (c) => c.text(HELLO_TEXT));
+
+app.get(LIVE_LIST_SCRIPT_PATH, (c) => c.body(LIVE_LIST_SCRIPT, 200, LIVE_LIST_SCRIPT_HEADERS));
 
 app.get("/links", async (c) => {
   const text = c.req.query("page") ?? "1";

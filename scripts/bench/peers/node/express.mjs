@@ -2,6 +2,11 @@
 import express from "express";
 import { HELLO_TEXT, PER_PAGE } from "../shared/demo.mjs";
 import { linkJson, showJson } from "../shared/link-json.mjs";
+import {
+  LIVE_LIST_SCRIPT,
+  LIVE_LIST_SCRIPT_HEADERS,
+  LIVE_LIST_SCRIPT_PATH,
+} from "../shared/live-list-script.mjs";
 import { renderLinkPage } from "../shared/page-html.mjs";
 import { pageNumber } from "../shared/page-query.mjs";
 import { isUniqueViolation, openLinks } from "./database.mjs";
@@ -16,6 +21,10 @@ const app = express();
 
 app.get("/hello", (_req, res) => {
   res.type("text/plain").send(HELLO_TEXT);
+});
+
+app.get(LIVE_LIST_SCRIPT_PATH, (_req, res) => {
+  res.set(LIVE_LIST_SCRIPT_HEADERS).send(LIVE_LIST_SCRIPT);
 });
 
 app.get("/links", (req, res) => {

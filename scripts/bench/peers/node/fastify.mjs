@@ -3,6 +3,11 @@
 import Fastify from "fastify";
 import { HELLO_TEXT, PER_PAGE } from "../shared/demo.mjs";
 import { linkJson, showJson } from "../shared/link-json.mjs";
+import {
+  LIVE_LIST_SCRIPT,
+  LIVE_LIST_SCRIPT_HEADERS,
+  LIVE_LIST_SCRIPT_PATH,
+} from "../shared/live-list-script.mjs";
 import { renderLinkPage } from "../shared/page-html.mjs";
 import { pageNumber } from "../shared/page-query.mjs";
 import { isUniqueViolation, openLinks } from "./database.mjs";
@@ -39,6 +44,10 @@ app.setErrorHandler((error, _request, reply) => {
 });
 
 app.get("/hello", async (_request, reply) => reply.type("text/plain").send(HELLO_TEXT));
+
+app.get(LIVE_LIST_SCRIPT_PATH, async (_request, reply) =>
+  reply.headers(LIVE_LIST_SCRIPT_HEADERS).send(LIVE_LIST_SCRIPT),
+);
 
 app.get("/links", async (request, reply) => {
   const page = pageNumber(request.query.page);

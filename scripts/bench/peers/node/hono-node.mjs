@@ -4,6 +4,11 @@ import { Hono } from "hono";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
 import { HELLO_TEXT, PER_PAGE, SESSION_SECRET } from "../shared/demo.mjs";
 import { linkJson, showJson } from "../shared/link-json.mjs";
+import {
+  LIVE_LIST_SCRIPT,
+  LIVE_LIST_SCRIPT_HEADERS,
+  LIVE_LIST_SCRIPT_PATH,
+} from "../shared/live-list-script.mjs";
 import { renderLinkPage } from "../shared/page-html.mjs";
 import { pageNumber } from "../shared/page-query.mjs";
 import { isUniqueViolation, openLinks } from "./database.mjs";
@@ -34,6 +39,8 @@ async function csrfToken(c) {
 }
 
 app.get("/hello", (c) => c.text(HELLO_TEXT));
+
+app.get(LIVE_LIST_SCRIPT_PATH, (c) => c.body(LIVE_LIST_SCRIPT, 200, LIVE_LIST_SCRIPT_HEADERS));
 
 app.get("/links", async (c) => {
   const page = pageNumber(c.req.query("page"));

@@ -5,6 +5,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { HELLO_TEXT, PER_PAGE } from "../shared/demo.mjs";
 import { linkJson, showJson } from "../shared/link-json.mjs";
+import {
+  LIVE_LIST_SCRIPT,
+  LIVE_LIST_SCRIPT_HEADERS,
+  LIVE_LIST_SCRIPT_PATH,
+} from "../shared/live-list-script.mjs";
 import { renderLinkPage } from "../shared/page-html.mjs";
 import { pageNumber } from "../shared/page-query.mjs";
 import { seedLinks } from "../shared/seed-links.mjs";
@@ -154,6 +159,8 @@ export default {
     const { pathname } = url;
     if (request.method === "GET") {
       if (pathname === "/hello") return new Response(HELLO_TEXT);
+      if (pathname === LIVE_LIST_SCRIPT_PATH)
+        return new Response(LIVE_LIST_SCRIPT, { headers: LIVE_LIST_SCRIPT_HEADERS });
       if (pathname === "/links") return listPage(request, url, env);
       const show = SHOW.exec(pathname);
       if (show) return showLink(Number(show[1]), env);

@@ -1,5 +1,14 @@
 // A copy of the demo's list-page script (src/views/live-list-script.ts), so peer pages weigh
 // the same and carry the same behaviour. The same-work check flags it when the demo's changes.
+/** Where the demo serves it (its CSP allows no inline script): the page links to it. */
+export const LIVE_LIST_SCRIPT_PATH = "/assets/live-list.js";
+
+/** The file's headers, as the demo sends them. */
+export const LIVE_LIST_SCRIPT_HEADERS = {
+  "Content-Type": "text/javascript; charset=utf-8",
+  "Cache-Control": "public, max-age=300",
+};
+
 export const LIVE_LIST_SCRIPT = `(() => {
   const list = document.querySelector("ol.links[data-room]");
   const template = document.getElementById("link-item");

@@ -2,7 +2,7 @@
 // Markup matches Nimbus's layout, the demo's AppLayout and LinkList views, byte for byte.
 
 import { APP_NAME, APP_STYLES, STYLES } from "./demo.mjs";
-import { LIVE_LIST_SCRIPT } from "./live-list-script.mjs";
+import { LIVE_LIST_SCRIPT_PATH } from "./live-list-script.mjs";
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -45,6 +45,6 @@ export function renderLinkPage({ links, page, perPage, hasNext, back, csrf }) {
     `<body><header><a href="/">${escapeHtml(APP_NAME)}</a></header><main><style>${APP_STYLES}</style><div class="session-bar"><a href="/session/new">Sign in</a></div>` +
     `<h1>Links</h1><p><a href="/links/new">Submit a link</a> <small class="live-status" aria-live="polite"></small></p>` +
     `<ol class="links" start="${(page - 1) * perPage + 1}" data-room="/live/links" data-prepend="${page === 1}" data-per-page="${perPage}">${items}</ol>` +
-    `<template id="link-item">${blank}</template><nav class="actions">${newer}${older}</nav><script>${LIVE_LIST_SCRIPT}</script></main></body></html>`
+    `<template id="link-item">${blank}</template><nav class="actions">${newer}${older}</nav><script src="${LIVE_LIST_SCRIPT_PATH}"></script></main></body></html>`
   );
 }
