@@ -23,6 +23,7 @@ const NOT_STORED = new Set([
   "cache-control",
   "content-length",
   "nimbus-consistency",
+  "nimbus-cache",
 ]);
 /** Bodies we read to validate: pages and JSON, never a stream of something else. */
 const TEXTUAL = /^(text\/|application\/(json|problem\+json|xml))/;
@@ -48,12 +49,16 @@ export function cacheResponse(
     let status: "hit" | "stale" | "miss" = "hit";
     const runtime = rc.runtime;
     const tags = [...tagsOf(c), ...(rule.tags ?? [])];
-    const versions = await runtime.versions(c.env).read(c.env, tags);
+    // Known versions and an entry in this isolate's memory answer without a promise.
+    const read = runtime.versions(c.env).read(c.env, tags);
+    const versions = Array.isArray(read) ? read : await read;
     const key = responseKey(c, rule.vary ?? [], tags, versions);
     const refreshing = c.req.header(REFRESH_HEADER) === runtime.refreshSecret;
     const now = Date.now();
 
-    let entry = refreshing ? undefined : await runtime.lookup(key, c.env);
+    let entry = refreshing
+      ? undefined
+      : (runtime.inMemory(key) ?? (await runtime.lookup(key, c.env)));
     // Read-your-writes: a client that has seen more than the entry gets a fresh answer.
     if (entry && clientIsAhead(readToken(c), entry.token)) entry = undefined;
     if (entry && now > entry.freshUntil) {
@@ -163,10 +168,13 @@ function serve(
     res.headers.set(STATUS_HEADER, status);
     return replace(c, res);
   }
-  const headers = new Headers(entry.headers);
-  headers.set("ETag", etag);
-  headers.set("Cache-Control", cacheControl);
-  headers.set(STATUS_HEADER, status);
+  // One header list, made into the response's headers by the runtime in one step.
+  const headers: [string, string][] = [
+    ...entry.headers,
+    ["ETag", etag],
+    ["Cache-Control", cacheControl],
+    [STATUS_HEADER, status],
+  ];
   return replace(c, new Response(body, { status: entry.status, headers }));
 }
 

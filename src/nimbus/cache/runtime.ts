@@ -62,6 +62,11 @@ export class CacheRuntime {
     return this.#versions;
   }
 
+  /** The entry under `key` in this isolate's memory, if it is there. */
+  inMemory(key: string): Entry | undefined {
+    return this.#memory?.get(key);
+  }
+
   /** The entry under `key` from the nearest tier that has it (copied into memory). */
   async lookup(key: string, env: unknown): Promise<Entry | undefined> {
     const near = this.#memory?.get(key);
