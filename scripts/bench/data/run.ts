@@ -84,7 +84,10 @@ const took = (name: string) => {
 let stopCluster: (() => Promise<void>) | undefined;
 const hardStop = setTimeout(() => {
   step(`over --max-seconds ${maxSeconds}: stopping everything, no results written`);
-  Promise.allSettled([stopAll(), stopCluster?.()]).finally(() => process.exit(2));
+  Promise.allSettled([stopAll(), stopCluster?.()]).finally(() => {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(2);
+  });
 }, maxSeconds * 1000);
 const started = {
   date: new Date().toISOString(),

@@ -140,14 +140,27 @@ type PipelineResponse = {
   )[];
 };
 
+// Plain fields, no parameter properties: Node-side scripts (the data bench) import this file with type stripping.
 class ResultSetImpl implements ResultSet {
+  readonly columns: string[];
+  readonly columnTypes: string[];
+  readonly rows: ResultSet["rows"];
+  readonly rowsAffected: number;
+  readonly lastInsertRowid: bigint | undefined;
+
   constructor(
-    readonly columns: string[],
-    readonly columnTypes: string[],
-    readonly rows: ResultSet["rows"],
-    readonly rowsAffected: number,
-    readonly lastInsertRowid: bigint | undefined,
-  ) {}
+    columns: string[],
+    columnTypes: string[],
+    rows: ResultSet["rows"],
+    rowsAffected: number,
+    lastInsertRowid: bigint | undefined,
+  ) {
+    this.columns = columns;
+    this.columnTypes = columnTypes;
+    this.rows = rows;
+    this.rowsAffected = rowsAffected;
+    this.lastInsertRowid = lastInsertRowid;
+  }
 
   toJSON() {
     return {
