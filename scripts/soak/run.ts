@@ -22,6 +22,9 @@ const { values } = parseArgs({
     out: { type: "string", default: "bench/results/soak.json" },
     // "reads": only the list and show pages (to tell read-path memory from write-path memory).
     mix: { type: "string", default: "mixed" },
+    // Also read the node's JS heap after a forced full GC at each sample (V8 inspector; node only):
+    // what the app holds, apart from garbage not collected yet. The GC itself lowers RSS.
+    heap: { type: "boolean", default: false },
   },
 });
 const minutes = Number(values.minutes);
@@ -31,7 +34,7 @@ const rate = Number(values.rate);
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
   stdio: "inherit",
 });
-const target = await startTarget(values.target ?? "node", minutes);
+const target = await startTarget(values.target ?? "node", minutes, values.heap);
 const base = target.url;
 console.log(`demo at ${base} (${values.target}); ${rate} req/s for ${minutes} min`);
 
@@ -189,7 +192,10 @@ for (let i = 0; i < 5; i++) await createLink();
 interface Sample {
   minute: number;
   workerdRssMiB: number;
+  byProcessMiB: Record<string, number>;
   databaseRssMiB: number | undefined;
+  jsHeapAfterGcMiB?: number | undefined;
+  workerdRssAfterGcMiB?: number | undefined;
   requests: number;
   errors: number;
   load1: number;
@@ -197,19 +203,27 @@ interface Sample {
 const samples: Sample[] = [];
 const mib = (kib: number | undefined) =>
   kib === undefined ? undefined : Math.round((kib / 1024) * 10) / 10;
-const sample = (minute: number) => {
+const sample = async (minute: number) => {
   const entry: Sample = {
     minute,
     workerdRssMiB: mib(target.nodeRssKiB()) ?? 0,
+    byProcessMiB: Object.fromEntries(
+      Object.entries(target.nodeRssByProcessKiB()).map(([k, v]) => [k, mib(v) ?? 0]),
+    ),
     databaseRssMiB: mib(target.databaseRssKiB()),
     requests: latencies.length,
     errors: errors.length,
     load1: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
+  if (target.jsHeap) {
+    entry.jsHeapAfterGcMiB = (await target.jsHeap())?.usedMiB;
+    entry.workerdRssAfterGcMiB = mib(target.nodeRssKiB());
+  }
   samples.push(entry);
+  samples.sort((a, b) => a.minute - b.minute);
   console.log(JSON.stringify(entry));
 };
-sample(0);
+await sample(0);
 
 // Open loop: requests start on a fixed schedule whatever the previous ones are doing.
 // Memory is sampled every half minute.
@@ -228,11 +242,12 @@ while (Date.now() < end) {
     inflight.add(p);
     sent += 1;
   }
-  if (Date.now() - started >= nextSample * SAMPLE_MS) sample((nextSample++ * SAMPLE_MS) / 60_000);
+  if (Date.now() - started >= nextSample * SAMPLE_MS)
+    void sample((nextSample++ * SAMPLE_MS) / 60_000);
   await new Promise((done) => setTimeout(done, 20));
 }
 await Promise.all(inflight);
-sample(minutes);
+await sample(minutes);
 await target.stop();
 
 /** Least-squares slope of `ys` over `xs` (MiB per minute). */
@@ -255,8 +270,10 @@ const q = (p: number) =>
 const rss = samples.map((s) => s.workerdRssMiB);
 // Warm-up: the first two minutes (JIT, caches and pools filling); the slope is over the rest.
 const warm = samples.filter((s) => s.minute >= 2);
+const secondHalf = samples.filter((s) => s.minute >= minutes / 2);
 const result = {
-  command: `node scripts/soak/run.ts --target ${values.target} --minutes ${minutes} --rate ${rate} --mix ${values.mix}`,
+  command: `node scripts/soak/run.ts --target ${values.target} --minutes ${minutes} --rate ${rate} --mix ${values.mix}${values.heap ? " --heap" : ""}`,
+  commit: execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
   date: new Date().toISOString(),
   target: values.target,
   description: target.description,
@@ -284,6 +301,21 @@ const result = {
       warm.map((s) => s.minute),
       warm.map((s) => s.workerdRssMiB),
     ),
+    slopeSecondHalfMiBPerMinute: slope(
+      secondHalf.map((s) => s.minute),
+      secondHalf.map((s) => s.workerdRssMiB),
+    ),
+    ...(values.heap && {
+      jsHeapAfterGcMiB: {
+        start: samples[0]?.jsHeapAfterGcMiB,
+        end: samples.at(-1)?.jsHeapAfterGcMiB,
+        peak: Math.max(...samples.map((s) => s.jsHeapAfterGcMiB ?? 0)),
+        slopeAfterMinute2MiBPerMinute: slope(
+          warm.map((s) => s.minute),
+          warm.map((s) => s.jsHeapAfterGcMiB ?? 0),
+        ),
+      },
+    }),
   },
 };
 writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);

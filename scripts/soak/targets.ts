@@ -13,6 +13,7 @@ import { startDevServer } from "../../test/e2e/support/dev-server.ts";
 import type { NodeHostSpec } from "../bench/hosts/serve-node.ts";
 import { freePort } from "../bench/lib/http.ts";
 import { start } from "../bench/lib/processes.ts";
+import { type HeapUsage, jsHeapAfterGc } from "./js-heap.ts";
 
 export type SoakTargetName = "dev" | "node";
 
@@ -23,6 +24,10 @@ export interface SoakTarget {
   clientHeader: string;
   /** Resident memory of the app node's process(es), KiB. */
   nodeRssKiB(): number;
+  /** The same, per process (wrangler dev runs two workerd processes), KiB. */
+  nodeRssByProcessKiB(): Record<string, number>;
+  /** The isolate's JS heap after a full GC (node target with `heap`), through the V8 inspector. */
+  jsHeap?: () => Promise<HeapUsage | undefined>;
   /** Resident memory of the database server's process (node target), KiB. */
   databaseRssKiB(): number | undefined;
   stop(): Promise<void>;
@@ -73,27 +78,48 @@ export function rssKiB(pid: number): number {
   }
 }
 
-async function devTarget(): Promise<SoakTarget> {
+/** wrangler dev's workerd processes: its proxy in front, and the runtime (the Worker, D1, cache, DOs). */
+function devWorkerds(): { pid: number; label: string }[] {
+  return descendants(process.pid)
+    .filter((p) => p.name.startsWith("workerd"))
+    .map((p) => {
+      let args = "";
+      try {
+        args = readFileSync(`/proc/${p.pid}/cmdline`, "utf8");
+      } catch {
+        // Gone meanwhile.
+      }
+      // The runtime listens on a port Miniflare picks (entry=127.0.0.1:0); the proxy on --port.
+      const label = args.includes("entry=127.0.0.1:0") ? "runtime" : "proxy";
+      return { pid: p.pid, label };
+    });
+}
+
+async function devTarget(heap: boolean): Promise<SoakTarget> {
   const server = await startDevServer({ seedFile: resolve("src/seed.sql") });
   return {
     url: server.url,
     description: "the demo under wrangler dev (Miniflare: workerd + local D1), seeded",
     // wrangler dev is development mode: the client's CF-Connecting-IP is believed.
     clientHeader: "CF-Connecting-IP",
-    nodeRssKiB: () =>
-      descendants(process.pid)
-        .filter((p) => p.name.startsWith("workerd"))
-        .reduce((sum, p) => sum + rssKiB(p.pid), 0),
+    nodeRssKiB: () => devWorkerds().reduce((sum, p) => sum + rssKiB(p.pid), 0),
+    nodeRssByProcessKiB: () => {
+      const out: Record<string, number> = {};
+      for (const p of devWorkerds()) out[p.label] = (out[p.label] ?? 0) + rssKiB(p.pid);
+      return out;
+    },
     databaseRssKiB: () => undefined,
+    ...(heap && { jsHeap: () => jsHeapAfterGc(server.inspectorPort) }),
     stop: () => server.stop(),
   };
 }
 
-async function nodeTarget(minutes: number): Promise<SoakTarget> {
+async function nodeTarget(minutes: number, heap: boolean): Promise<SoakTarget> {
   const root = resolve(".");
   const dir = mkdtempSync(join(tmpdir(), "nimbus-soak-"));
   const bundleDir = join(dir, "bundle");
   const app = await bundleApp(root, bundleDir, join(root, "wrangler.toml"));
+  const inspectorPort = heap ? await freePort() : undefined;
   const spec: NodeHostSpec = {
     root,
     config: join(root, "wrangler.toml"),
@@ -109,6 +135,7 @@ async function nodeTarget(minutes: number): Promise<SoakTarget> {
     },
     migrationsDir: join(root, "migrations"),
     seedCount: 100,
+    ...(inspectorPort && { workerdArgs: [`--inspector-addr=127.0.0.1:${inspectorPort}`] }),
   };
   const host = start(
     process.execPath,
@@ -132,6 +159,8 @@ async function nodeTarget(minutes: number): Promise<SoakTarget> {
     description: `the demo's bundle (${app.modules.length} modules, as nimbus build makes it) on plain workerd serve, DATABASE_URL on Nimbus's local libSQL server (seeded with ${spec.seedCount} links), NIMBUS_ENV=production`,
     clientHeader: "X-Forwarded-For",
     nodeRssKiB: () => rssKiB(ready.workerdPid),
+    nodeRssByProcessKiB: () => ({ workerd: rssKiB(ready.workerdPid) }),
+    ...(inspectorPort && { jsHeap: () => jsHeapAfterGc(inspectorPort) }),
     databaseRssKiB: () => {
       const pid = hostNode();
       return pid === undefined ? undefined : rssKiB(pid);
@@ -143,8 +172,9 @@ async function nodeTarget(minutes: number): Promise<SoakTarget> {
   };
 }
 
-export function startTarget(name: string, minutes: number): Promise<SoakTarget> {
-  if (name === "dev") return devTarget();
-  if (name === "node") return nodeTarget(minutes);
+/** `heap`: read the Worker's JS heap after a forced GC through the V8 inspector at each sample. */
+export function startTarget(name: string, minutes: number, heap = false): Promise<SoakTarget> {
+  if (name === "dev") return devTarget(heap);
+  if (name === "node") return nodeTarget(minutes, heap);
   throw new Error(`--target ${name}: use dev (wrangler dev) or node (plain workerd + libSQL).`);
 }

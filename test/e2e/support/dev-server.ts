@@ -14,6 +14,8 @@ const READY_TIMEOUT_MS = 45_000;
 export interface DevServer {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  /** wrangler's DevTools port for the Worker (scripts/soak reads the JS heap there). */
+  inspectorPort: number;
   /** Stops wrangler and its workerd child, and removes the server's D1 state. */
   stop(): Promise<void>;
 }
@@ -161,5 +163,5 @@ export async function startDevServer(options: { seedFile?: string } = {}): Promi
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, inspectorPort, stop };
 }
