@@ -1,7 +1,14 @@
 import { type CoordBindings, coordinatorStub } from "../coord/bindings.ts";
-import { MAX_TAGS_PER_CALL, randomStep, tagFamily } from "../coord/tag-versions.ts";
+import { MAX_TAGS_PER_CALL, tagFamily } from "../coord/tag-versions.ts";
 import type { CoordinatorCalls } from "../coord/transport.ts";
 
+/**
+ * Local versions (no shared place) start at the isolate's first use of them, in milliseconds
+ * times this: a restarted isolate's versions are above every version an earlier one handed out
+ * (unless a tag was bumped this many times per millisecond), so entries an earlier isolate left
+ * in the Cache API are never served again under a repeated version.
+ */
+const LOCAL_PER_MS = 1024;
 /** Tags remembered per node; past this the oldest are forgotten (and read again when needed). */
 const MAX_TAGS = 50_000;
 
@@ -43,6 +50,7 @@ function callsByFamily(tags: Iterable<string>): [family: string, tags: string[]]
 export class TagVersions {
   readonly #known = new Map<string, Known>();
   readonly #reading = new Map<string, Promise<number>>();
+  #localBase: number | undefined;
 
   constructor(
     readonly shared: boolean,
@@ -57,7 +65,7 @@ export class TagVersions {
     for (const tag of tags) {
       const known = this.#known.get(tag);
       if (known && (!this.shared || now - known.readAt < this.maxAgeMs)) out.push(known.version);
-      else if (!this.shared) out.push(0);
+      else if (!this.shared) out.push(this.#local());
       else if (stale) stale.push(tag);
       else stale = [tag];
     }
@@ -77,7 +85,7 @@ export class TagVersions {
     const bumped = new Map<string, number>();
     if (!this.shared) {
       for (const tag of unique) {
-        bumped.set(tag, this.#remember(tag, (this.#known.get(tag)?.version ?? 0) + randomStep()));
+        bumped.set(tag, this.#remember(tag, (this.#known.get(tag)?.version ?? this.#local()) + 1));
       }
       return bumped;
     }
@@ -102,6 +110,12 @@ export class TagVersions {
     if (this.shared) this.#known.clear();
   }
 
+  /** A local tag's version before its first bump (made on first use: the clock is 0 at startup in workerd). */
+  #local(): number {
+    this.#localBase ??= Date.now() * LOCAL_PER_MS;
+    return this.#localBase;
+  }
+
   /** Reads `tags` not already being read, one call per family; concurrent readers share a call. */
   #fetch(env: CoordBindings, tags: readonly string[]): void {
     const wanted = new Set(tags.filter((tag) => !this.#reading.has(tag)));
@@ -122,8 +136,12 @@ export class TagVersions {
     const newest = Math.max(version, known?.version ?? 0);
     if (known) this.#known.delete(tag);
     else if (this.#known.size >= MAX_TAGS) {
-      const oldest = this.#known.keys().next().value;
+      const [oldest, forgotten] = this.#known.entries().next().value ?? [];
       if (oldest !== undefined) this.#known.delete(oldest);
+      // Local versions exist only here: a forgotten tag must never read an old version again.
+      if (!this.shared && forgotten) {
+        this.#localBase = Math.max(this.#local(), Date.now() * LOCAL_PER_MS, forgotten.version + 1);
+      }
     }
     this.#known.set(tag, { version: newest, readAt: Date.now() });
     return newest;

@@ -13,7 +13,7 @@ import {
 } from "./rate-limit.ts";
 import { endSession, readSession, sessionExpiresAt, writeSession } from "./session-store.ts";
 import { Store } from "./store.ts";
-import { bumpTagVersions, readTagVersions } from "./tag-versions.ts";
+import { TagVersionBook } from "./tag-versions.ts";
 import { REMOTE_METHODS } from "./transport.ts";
 import {
   addUserSession,
@@ -31,6 +31,8 @@ import {
  */
 export class NimbusCoordinator extends DurableObject<CoordBindings> {
   readonly #store: Store;
+  /** nimbus/cache tag versions, when this object keeps a tag family's (in memory: see tag-versions.ts). */
+  #tagVersions: TagVersionBook | undefined;
 
   constructor(ctx: DurableObjectState, env: CoordBindings) {
     super(ctx, env);
@@ -47,12 +49,14 @@ export class NimbusCoordinator extends DurableObject<CoordBindings> {
 
   /** nimbus/cache: moves every tag of one write to a new version, in one call. */
   bumpTags(tags: string[]): number[] {
-    return bumpTagVersions(this.#store, tags);
+    this.#tagVersions ??= new TagVersionBook(this.#store);
+    return this.#tagVersions.bump(tags);
   }
 
   /** nimbus/cache: the current versions of `tags`. */
   readTags(tags: string[]): number[] {
-    return readTagVersions(this.#store, tags);
+    this.#tagVersions ??= new TagVersionBook(this.#store);
+    return this.#tagVersions.read(tags);
   }
 
   acquire(ttlMs: number): AcquireResult {

@@ -42,7 +42,8 @@ export const REMOTE_METHODS = {
   coordinator: {
     increment: "write",
     count: "read",
-    bumpTags: "write",
+    // A repeated bump only invalidates again: it needs no call record (a storage write) to retry.
+    bumpTags: "read",
     readTags: "read",
     acquire: "write",
     release: "write",
