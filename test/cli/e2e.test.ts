@@ -2,9 +2,10 @@
  * The acceptance test of the package and its CLI, as a user gets them, with this checkout out of
  * reach: `npm pack` → the tarball installed in an empty folder → its `nimbus-web new blog` on the
  * machine's own Node → the app installed (nimbus-web from the tarball, the rest from the registry)
- * → generate scaffold → generate authentication → the app's own dev server over HTTP (HTML and
- * JSON: create, a validation error, list, edit, delete; sign up, sign out, sign in) → the app's
- * own npm test and tsc → routes, deploy --dry-run, db, console.
+ * → generate scaffold → generate authentication → generate scaffold --owner → the app's own dev
+ * server over HTTP (HTML and JSON: create, a validation error, list, edit, delete; sign up, sign
+ * out, sign in; an owned record edited by its owner and refused to another user) → the app's own
+ * npm test and tsc → routes, deploy --dry-run, db, console.
  * It measures the seconds from `nimbus new` to the first successful create.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -18,6 +19,8 @@ import { appFile, schemaFile } from "../../src/cli/templates/source.ts";
 import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
 
 const SCAFFOLD = ["generate", "scaffold", "Post", "title:string", "body:text", "published:boolean"];
+// Records that belong to the signed-in user: only the owner edits them.
+const OWNED = ["generate", "scaffold", "Note", "title:string:required", "--owner"];
 // No colours: the test reads the app's test summary.
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", NO_COLOR: "1" };
 
@@ -230,6 +233,8 @@ describe("from an empty folder to a working resource", () => {
       authFiles.reduce((sum, path) => sum + lines(path), 0) +
       wired.reduce((sum, path) => sum + lines(path), 0) -
       linesBefore;
+    await run(process.execPath, [nimbus, ...OWNED], app, 120_000);
+    timings.ownedScaffold = seconds();
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -336,6 +341,40 @@ describe("from an empty folder to a working resource", () => {
     expect(signIn.status).toBe(303);
     expect(signIn.headers.get("Location")).toBe("/account");
     expect((await ada.request("/account")).status).toBe(200);
+
+    // An owned record: Ada's note, which Bo (another account) may read but not change.
+    const note = await ada.submit("/notes", {
+      _csrf: await ada.csrfFrom("/notes/new"),
+      title: "Ada's note",
+    });
+    expect(note.status).toBe(303);
+    const notePath = note.headers.get("Location") ?? "";
+    expect(notePath).toMatch(/^\/notes\/\d+$/);
+    const bo = new Browser(base);
+    await bo.submit("/registration", {
+      _csrf: await bo.csrfFrom("/registration/new"),
+      email: "bo@example.com",
+      password,
+    });
+    expect(await (await bo.request(notePath)).text()).toContain("Ada&#39;s note");
+    const boCsrf = await bo.csrfFrom("/notes/new");
+    const refusedEdit = await bo.submit(notePath, {
+      _csrf: boCsrf,
+      _method: "PATCH",
+      title: "Bo's",
+    });
+    expect(refusedEdit.status).toBe(403);
+    const refusedDelete = await bo.submit(notePath, { _csrf: boCsrf, _method: "DELETE" });
+    expect(refusedDelete.status).toBe(403);
+    const signedOut = await new Browser(base).request("/notes/new");
+    expect(signedOut.status).toBe(303);
+    const adaEdit = await ada.submit(notePath, {
+      _csrf: await ada.csrfFrom(`${notePath}/edit`),
+      _method: "PATCH",
+      title: "Ada's note, edited",
+    });
+    expect(adaEdit.status).toBe(303);
+    expect(await (await ada.request(notePath)).text()).toContain("Ada&#39;s note, edited");
     timings.accountsOverHttp = seconds();
 
     await stopServer();
@@ -389,9 +428,9 @@ describe("from an empty folder to a working resource", () => {
       "test/support/browser.ts",
     ];
     const figures = {
-      command: `npm create nimbus blog && nimbus ${SCAFFOLD.join(" ")} && nimbus generate authentication && nimbus dev`,
+      command: `npm create nimbus blog && nimbus ${SCAFFOLD.join(" ")} && nimbus generate authentication && nimbus ${OWNED.join(" ")} && nimbus dev`,
       machineNode: version,
-      commands: 4,
+      commands: 5,
       secondsFromNewToFirstCreate: timings.firstCreate,
       timings,
       linesWrittenByNew: fromNew.reduce((sum, path) => sum + lines(path), 0),

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CliError } from "../../src/cli/errors.ts";
 import { generateAuthentication } from "../../src/cli/generate/authentication/generator.ts";
 import { wireApp, wireWorker, wireWrangler } from "../../src/cli/generate/authentication/wiring.ts";
+import { generate } from "../../src/cli/generate/generator.ts";
 import { readManifest } from "../../src/cli/generate/manifest.ts";
 import { modelNames } from "../../src/cli/generate/names.ts";
 import { addResource } from "../../src/cli/generate/register.ts";
@@ -131,7 +132,7 @@ describe("generate authentication in an app", () => {
     for (const route of [
       '.post("/registration", signUp)',
       '.get("/session/new", signInPage)',
-      '.delete("/session", signOut)',
+      '.delete("/session", destroySession)',
       '.post("/password/reset", requestPasswordReset)',
       '.post("/password/reset/:token", resetPassword)',
       '.post("/account/tokens", createToken)',
@@ -154,17 +155,57 @@ describe("generate authentication in an app", () => {
     expect(read("src/views/accounts/sign-in.tsx")).toContain("export function SignIn");
   });
 
+  it("scaffolds a resource --owner: a userId column outside the fields, the rule, tests that sign in", {
+    timeout: 60_000,
+  }, async () => {
+    await generate(project, "scaffold", "Note", ["title:string:required"], {
+      ...options,
+      owner: true,
+    });
+    const model = read("src/models/note.ts");
+    expect(model).toContain('.references(() => users.id, { onDelete: "cascade" })');
+    expect(model).toContain('fields: ["title"]');
+    expect(read("src/resources/notes.ts")).toContain('owner: "userId",');
+    const test = read("test/notes.test.ts");
+    expect(test).toContain("const browser = await signedInBrowser(await createTestUser());");
+    expect(test).toContain(
+      "expect((await otherApi(`/notes/$" + '{data.id}`, "DELETE")).status).toBe(403);',
+    );
+    expect(readManifest(root).models.Note).toMatchObject({ owner: "userId" });
+    // A later generator of the model keeps it owned.
+    await generate(project, "scaffold", "Note", ["title:string:required", "body:text"], options);
+    expect(read("src/resources/notes.ts")).toContain('owner: "userId",');
+  });
+
+  it("refuses --owner in an app without accounts, writing nothing", async () => {
+    const bare = mkdtempSync(join(ARTIFACTS, "cli-owner-"));
+    try {
+      writeFileSync(join(bare, "package.json"), "{}");
+      writeFileSync(join(bare, "wrangler.toml"), wranglerToml("bare"));
+      const attempt = generate(projectAt(bare), "scaffold", "Note", ["title:string"], {
+        ...options,
+        owner: true,
+      });
+      await expect(attempt).rejects.toThrow(/--owner needs the app's accounts/);
+      expect(readdirSync(bare).sort()).toEqual(["package.json", "wrangler.toml"]);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
   it("writes files formatted and linted as biome wants, scaffolds registering beside it", {
     timeout: 60_000,
   }, async () => {
     // Type-checking the app and running its tests inside workerd: test/cli/e2e.test.ts does both.
-    const withNotes = addResource(read("src/app.ts"), modelNames("Note"), "ts");
-    expect(withNotes).toContain("createApp(withAccounts)\n  .resources(noteResource)\n  .get(");
+    const withTags = addResource(read("src/app.ts"), modelNames("Tag"), "ts");
+    expect(withTags).toContain(
+      "createApp(withAccounts)\n  .resources(noteResource, tagResource)\n  .get(",
+    );
     writeFileSync(
       join(root, "biome.json"),
       readFileSync(join(NIMBUS_ROOT, "biome.json"), "utf8").replace(/"files":[^}]*},/s, ""),
     );
-    write("src/app.ts", withNotes);
+    write("src/app.ts", withTags);
     const biome = run("biome", ["check", "--config-path", root, "src", "test"]);
     expect(biome.status, biome.output).toBe(0);
   });

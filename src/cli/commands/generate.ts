@@ -29,6 +29,9 @@ export const generateCommand = defineCommand({
     "author:references{User} points authorId at the User model instead (two may share one model).",
     '--unique "article,author" makes fields unique together (groups separated by ;).',
     "--api (scaffold, resource): JSON only, no views or form pages.",
+    "--owner (scaffold, resource): records belong to the signed-in user (a userId column set from",
+    "           the session or API token): only the owner edits or deletes, others get 403. Needs",
+    "           `generate authentication` first.",
     "",
     "A file you changed since it was generated is never overwritten: the run stops before writing",
     "anything, unless --skip keeps your version or --force overwrites it.",
@@ -41,6 +44,10 @@ export const generateCommand = defineCommand({
       description: "generate migration: an empty SQL file to write by hand",
     },
     api: { type: "boolean", description: "JSON only: no views, no form pages" },
+    owner: {
+      type: "boolean",
+      description: "Records belong to the signed-in user; only the owner changes them",
+    },
     unique: {
       type: "string",
       placeholder: "a,b[;c,d]",
@@ -55,6 +62,7 @@ export const generateCommand = defineCommand({
     'npx nimbus generate model Vote voter:references{User} link:references --unique "voter,link"',
     "npx nimbus generate migration add_slug_to_posts",
     "npx nimbus generate authentication",
+    "npx nimbus generate scaffold Note title:string:required body:text --owner",
   ],
   async run(positionals, flags) {
     const [kind, name, ...fields] = positionals;
@@ -86,6 +94,7 @@ export const generateCommand = defineCommand({
       custom: flags.custom === true,
       api: flags.api === true,
       unique: flags.unique,
+      owner: flags.owner === true,
     });
   },
 });

@@ -3,7 +3,7 @@ import { basename, join, relative } from "node:path";
 import { CliError, UsageError } from "../errors.ts";
 import { report, say } from "../progress.ts";
 import type { Project } from "../project.ts";
-import { type FieldSpec, parseFields, parseUniqueGroups } from "./fields.ts";
+import { type FieldSpec, parseField, parseFields, parseUniqueGroups } from "./fields.ts";
 import { type Manifest, type Piece, readManifest, untouched, writeManifest } from "./manifest.ts";
 import { generateMigration, journalPath } from "./migration.ts";
 import { modelFile } from "./model.ts";
@@ -64,6 +64,34 @@ function fieldsFor(
   return fields;
 }
 
+/** The session's user id, as `owner:` rules and `currentUserId(c)` name it. */
+export const OWNER_COLUMN = "userId";
+
+/**
+ * `--owner`: a `userId` column pointing at the User of `generate authentication`, set from the
+ * signed-in user and never from a request. The tests sign in with test/support/accounts.ts.
+ */
+function ownerField(project: Project, fields: readonly FieldSpec[]): FieldSpec {
+  const tests = relative(project.root, project.testDir);
+  const needs = [
+    join(relative(project.root, project.appDir), "models", "user.ts"),
+    join(tests, "support", "accounts.ts"),
+  ];
+  const missing = needs.filter((path) => !existsSync(join(project.root, path)));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--owner needs the app's accounts, and ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} missing.`,
+      "Add them first: npx nimbus generate authentication",
+    );
+  }
+  if (fields.some((field) => field.name === OWNER_COLUMN)) {
+    throw new UsageError(
+      `--owner adds ${OWNER_COLUMN} itself (set from the signed-in user): leave out the user field.`,
+    );
+  }
+  return parseField("user:references:required");
+}
+
 /** A reference needs its table in code already: drizzle-kit resolves the foreign key from it. */
 function checkTargets(project: Project, fields: readonly FieldSpec[]): void {
   for (const field of fields) {
@@ -109,7 +137,12 @@ export async function generate(
   kind: Kind,
   name: string,
   specs: readonly string[],
-  options: WriteOptions & { custom?: boolean; api?: boolean; unique?: string | undefined },
+  options: WriteOptions & {
+    custom?: boolean;
+    api?: boolean;
+    unique?: string | undefined;
+    owner?: boolean;
+  },
 ): Promise<void> {
   if (kind === "migration")
     return generateMigrationOnly(project, name, specs, options.custom === true);
@@ -127,6 +160,17 @@ export async function generate(
     ? parseUniqueGroups(options.unique, fields)
     : (manifest.models[names.model]?.unique ?? []);
   checkTargets(project, fields);
+  if (options.owner && kind !== "scaffold" && kind !== "resource") {
+    throw new UsageError(
+      `--owner is for scaffold and resource (the resource enforces it), not ${kind}.`,
+      `Example: npx nimbus generate scaffold ${name} title:string --owner`,
+    );
+  }
+  // Once owned, always: a later generator of this model keeps the owner column and rule.
+  const ownedBy =
+    options.owner || manifest.models[names.model]?.owner === OWNER_COLUMN
+      ? ownerField(project, fields)
+      : undefined;
   const where = paths(project, names);
   const pieces = api ? PIECES[kind].filter((piece) => piece !== "views") : PIECES[kind];
   const writer = new Writer(project.root, manifest, options);
@@ -139,13 +183,13 @@ export async function generate(
       existsSync(join(project.root, where.views[0] as string)));
 
   const modelPlan: PlannedFile[] = pieces.includes("model")
-    ? [{ path: where.model, content: modelFile(names, fields, unique), piece: "model" }]
+    ? [{ path: where.model, content: modelFile(names, fields, unique, ownedBy), piece: "model" }]
     : [];
   const rest: PlannedFile[] = [];
   if (pieces.includes("views")) rest.push(...viewsPlanned(project, names, fields));
   const resourcePlanned: PlannedFile = {
     path: where.resource,
-    content: resourceFile(names, withViews, api),
+    content: resourceFile(names, withViews, api, ownedBy?.name),
     piece: "resource",
   };
   if (pieces.includes("resource")) rest.push(resourcePlanned);
@@ -155,7 +199,7 @@ export async function generate(
   if (pieces.includes("test"))
     rest.push({
       path: where.test,
-      content: testFile(names, fields, parentsOf(manifest, fields), api),
+      content: testFile(names, fields, parentsOf(manifest, fields), api, ownedBy !== undefined),
       piece: "test",
     });
   writer.check([...modelPlan, ...rest]);
@@ -186,6 +230,7 @@ export async function generate(
     manifest.models[owner] = {
       fields: fields.map((field) => field.source),
       ...(unique.length > 0 && { unique }),
+      ...(ownedBy && { owner: ownedBy.name }),
     };
   writeManifest(project.root, manifest);
   if (kind === "view" && !rewireResource) {

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 export interface Manifest {
   version: 1;
   /** Each model's fields as given on the command line, for later generators (views, references). */
-  models: Record<string, { fields: string[]; unique?: string[][] }>;
+  models: Record<string, { fields: string[]; unique?: string[][]; owner?: string }>;
   /** Generated files by path (relative to the app's root): who wrote them and the hash of what was written. */
   files: Record<string, ManifestEntry>;
 }

@@ -66,12 +66,17 @@ function rules(fields: readonly FieldSpec[]): string[] {
     .map((field) => `${field.name}: (s) => s.max(${STRING_MAX})`);
 }
 
-/** src/models/post.ts: the table and the model, as in the demo's models. */
+/**
+ * src/models/post.ts: the table and the model, as in the demo's models. `owner` is a column
+ * that is not one of the model's fields (the signed-in user sets it, never a request).
+ */
 export function modelFile(
   names: ModelNames,
-  fields: readonly FieldSpec[],
+  writable: readonly FieldSpec[],
   unique: readonly string[][] = [],
+  owner?: FieldSpec,
 ): string {
+  const fields = owner ? [...writable, owner] : writable;
   const lines = [`import { ${imports(fields, unique)} } from "nimbus-web";`];
   // Two references to one model import its table once.
   const targets = [
@@ -111,11 +116,11 @@ export function modelFile(
     ...wrapList(
       "  ",
       "fields: [",
-      fields.map((field) => `"${field.name}"`),
+      writable.map((field) => `"${field.name}"`),
       "],",
     ),
   );
-  const fieldRules = rules(fields);
+  const fieldRules = rules(writable);
   if (fieldRules.length > 0) lines.push(...wrapList("  ", "rules: {", fieldRules, "},"));
   lines.push("});");
   return `${lines.join("\n")}\n`;

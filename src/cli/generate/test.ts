@@ -46,14 +46,23 @@ function capitalize(text: string): string {
 
 /**
  * test/posts.test.ts: the resource inside workerd, as JSON and through its HTML forms (CSRF token
- * and session cookie included): create, a validation error, list, edit and delete.
+ * and session cookie included): create, a validation error, list, edit and delete. An `owned`
+ * resource's tests write as signed-in users (test/support/accounts.ts, from `generate
+ * authentication`) and check that another user gets 403 and a signed-out client 401.
  */
 export function testFile(
   names: ModelNames,
   fields: readonly FieldSpec[],
   parents: ReadonlyMap<string, readonly FieldSpec[]>,
   api = false,
+  owned = false,
 ): string {
+  // The client that writes: anyone, or the owner with an API token.
+  const writer = owned ? "ownerApi" : "api";
+  const asOwner = owned ? ["    const ownerApi = apiAs(await createTestUser());"] : [];
+  const newBrowser = owned
+    ? "    const browser = await signedInBrowser(await createTestUser());"
+    : "    const browser = new Browser();";
   const path = `/${names.plural}`;
   const member = `\`${path}/\${data.id}\``;
   const [first] = fields;
@@ -68,9 +77,13 @@ export function testFile(
   const invalid = invalidSample(fields);
   const lines: string[] = [];
   if (targets.length > 0) lines.push('import { env } from "cloudflare:workers";');
+  lines.push('import { describe, expect, it } from "vitest";');
+  if (owned) {
+    const helpers = api ? "apiAs, createTestUser" : "apiAs, createTestUser, signedInBrowser";
+    lines.push(`import { ${helpers} } from "./support/accounts.ts";`);
+  }
   lines.push(
-    'import { describe, expect, it } from "vitest";',
-    api
+    api || owned
       ? 'import { api } from "./support/browser.ts";'
       : 'import { api, Browser } from "./support/browser.ts";',
     "",
@@ -84,7 +97,8 @@ export function testFile(
     `describe("${names.humanPlural} as JSON", () => {`,
     `  it("creates, lists, updates and deletes a ${names.human}", async () => {`,
     ...setup,
-    `    const created = await api("${path}", "POST", {`,
+    ...asOwner,
+    `    const created = await ${writer}("${path}", "POST", {`,
     ...entries(
       fields.map((field) => `${field.name}: ${jsonSample(field, 1)}`),
       "      ",
@@ -96,21 +110,44 @@ export function testFile(
     `    const list = (await (await api("${path}")).json()) as { data: { id: number }[] };`,
     "    expect(list.data.map((row) => row.id)).toContain(data.id);",
     "",
-    `    const updated = await api(${member}, "PATCH", { ${first.name}: ${jsonSample(first, 2)} });`,
+    `    const updated = await ${writer}(${member}, "PATCH", { ${first.name}: ${jsonSample(first, 2)} });`,
     "    expect(updated.status).toBe(200);",
     `    expect(await updated.json()).toMatchObject({ data: { ${first.name}: ${jsonSample(first, 2)} } });`,
     "",
-    `    expect((await api(${member}, "DELETE")).status).toBe(204);`,
+    `    expect((await ${writer}(${member}, "DELETE")).status).toBe(204);`,
     `    expect((await api(${member})).status).toBe(404);`,
     "  });",
     "",
     `  it("refuses an invalid ${names.human} with 422 and the field's errors", async () => {`,
-    `    const response = await api("${path}", "POST", { ${invalid.field}: ${invalid.json} });`,
+    ...asOwner,
+    `    const response = await ${writer}("${path}", "POST", { ${invalid.field}: ${invalid.json} });`,
     "    expect(response.status).toBe(422);",
     `    expect(await response.json()).toMatchObject({ errors: { ${invalid.field}: [expect.any(String)] } });`,
     "  });",
-    "});",
   );
+  if (owned) {
+    lines.push(
+      "",
+      `  it("lets only its owner change a ${names.human}: 403 for another user, 401 signed out", async () => {`,
+      ...setup,
+      ...asOwner,
+      "    const otherApi = apiAs(await createTestUser());",
+      `    const created = await ownerApi("${path}", "POST", {`,
+      ...entries(
+        fields.map((field) => `${field.name}: ${jsonSample(field, 5)}`),
+        "      ",
+      ),
+      "    });",
+      "    const { data } = (await created.json()) as { data: { id: number } };",
+      `    const edit = { ${first.name}: ${jsonSample(first, 6)} };`,
+      `    expect((await otherApi(${member}, "PATCH", edit)).status).toBe(403);`,
+      `    expect((await otherApi(${member}, "DELETE")).status).toBe(403);`,
+      `    expect((await api(${member}, "DELETE")).status).toBe(401);`,
+      `    expect(await (await api(${member})).json()).toMatchObject({ data: { id: data.id } });`,
+      "  });",
+    );
+  }
+  lines.push("});");
   if (api) {
     lines.push(
       "",
@@ -129,7 +166,7 @@ export function testFile(
     `describe("${names.humanPlural} as pages", () => {`,
     `  it("creates a ${names.human} from the form, lists, edits and deletes it", async () => {`,
     ...setup,
-    "    const browser = new Browser();",
+    newBrowser,
     `    const _csrf = await browser.csrfFrom("${path}/new");`,
     `    const created = await browser.submit("${path}", {`,
     "      _csrf,",
@@ -157,7 +194,7 @@ export function testFile(
     "  });",
     "",
     `  it("shows the form again with the message for an invalid ${names.human}", async () => {`,
-    "    const browser = new Browser();",
+    newBrowser,
     `    const _csrf = await browser.csrfFrom("${path}/new");`,
     `    const response = await browser.submit("${path}", { _csrf, ${invalid.field}: ${invalid.form} });`,
     "    expect(response.status).toBe(422);",

@@ -46,7 +46,7 @@ function planned(project: Project): { models: PlannedFile[]; rest: PlannedFile[]
       file("src/accounts/current-user.ts", support.CURRENT_USER, "resource"),
       file("src/accounts/limits.ts", support.LIMITS, "resource"),
       file("src/accounts/mailer.ts", support.MAILER, "resource"),
-      file("src/accounts/sessions.ts", support.SESSIONS, "resource"),
+      file("src/accounts/options.ts", support.APP_OPTIONS, "resource"),
       file("src/accounts/form.ts", support.FORM, "resource"),
       file("src/accounts/registration.tsx", handlers.REGISTRATION, "resource"),
       file("src/accounts/session.tsx", handlers.SESSION, "resource"),
@@ -60,6 +60,7 @@ function planned(project: Project): { models: PlannedFile[]; rest: PlannedFile[]
       file("src/views/accounts/reset-password.tsx", views.RESET_PASSWORD_VIEW, "views"),
       file("src/views/accounts/account.tsx", views.ACCOUNT_VIEW, "views"),
       file("test/accounts.test.ts", tests.ACCOUNTS_TEST, "test"),
+      file("test/support/accounts.ts", tests.ACCOUNTS_SUPPORT, "test"),
     ],
   };
 }

@@ -7,12 +7,12 @@ import {
   type FieldErrors,
   hashPassword,
   safeReturnPath,
+  signIn,
   ValidationFailed,
   withUniqueErrors,
 } from "nimbus-web";
 import { User, users } from "../models/user.ts";
 import { SignUp } from "../views/accounts/sign-up.tsx";
-import { startSession } from "./current-user.ts";
 import type { AccountsEnv } from "./env.ts";
 import { emailProblems, field, normalizeEmail, passwordProblems } from "./form.ts";
 import { tooMany, waitMessage } from "./limits.ts";
@@ -51,7 +51,7 @@ export async function signUp(c: Context<AccountsEnv>) {
     const user = await withUniqueErrors(User, () =>
       c.var.db.insert(users).values({ email, passwordHash }).returning().get(),
     );
-    startSession(c, user);
+    signIn(c, user.id);
   } catch (error) {
     if (!(error instanceof ValidationFailed)) throw error;
     const page = <SignUp csrf={csrf} email={email} next={next} errors={error.fields} />;
@@ -64,10 +64,9 @@ export async function signUp(c: Context<AccountsEnv>) {
 
 /** src/accounts/session.tsx */
 export const SESSION = `import type { Context } from "hono";
-import { eq, hashPassword, safeReturnPath, verifyPassword } from "nimbus-web";
+import { eq, hashPassword, safeReturnPath, signIn, signOut, verifyPassword } from "nimbus-web";
 import { users } from "../models/user.ts";
 import { SignIn } from "../views/accounts/sign-in.tsx";
-import { endSession, startSession } from "./current-user.ts";
 import type { AccountsEnv } from "./env.ts";
 import { field, normalizeEmail } from "./form.ts";
 import { tooMany, waitMessage } from "./limits.ts";
@@ -81,9 +80,9 @@ export function signInPage(c: Context<AccountsEnv>) {
 }
 
 /** \`POST /session\`: signs in (a form's \`_method=DELETE\` signs out). */
-export async function signIn(c: Context<AccountsEnv>) {
+export async function createSession(c: Context<AccountsEnv>) {
   const body = await c.var.body();
-  if (field(body, "_method").toUpperCase() === "DELETE") return signOut(c);
+  if (field(body, "_method").toUpperCase() === "DELETE") return destroySession(c);
   const email = normalizeEmail(field(body, "email"));
   const password = field(body, "password");
   const next = safeReturnPath(field(body, "next"));
@@ -106,14 +105,14 @@ export async function signIn(c: Context<AccountsEnv>) {
     const passwordHash = await hashPassword(password);
     await db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
   }
-  startSession(c, user);
+  signIn(c, user.id);
   c.var.session.flash("Signed in.");
   return c.redirect(next ?? "/", 303);
 }
 
 /** \`DELETE /session\`: signs out; the session's stored data is deleted. */
-export function signOut(c: Context<AccountsEnv>) {
-  endSession(c);
+export function destroySession(c: Context<AccountsEnv>) {
+  signOut(c);
   c.var.session.flash("Signed out.");
   return c.redirect("/", 303);
 }
@@ -132,6 +131,7 @@ import {
   type Mailer,
   MailNotConfigured,
   requestOrigin,
+  revokeUserSessions,
 } from "nimbus-web";
 import { passwordResets } from "../models/password-reset.ts";
 import { users } from "../models/user.ts";
@@ -261,10 +261,9 @@ export async function resetPassword(c: Context<AccountsEnv>) {
     .get();
   if (!reset) return invalidLink(c);
   const passwordHash = await hashPassword(password);
-  await db
-    .update(users)
-    .set({ passwordHash, sessionsValidFrom: now })
-    .where(eq(users.id, reset.userId));
+  await db.update(users).set({ passwordHash }).where(eq(users.id, reset.userId));
+  // Whoever had the old password (or a session from it) is signed out everywhere.
+  await revokeUserSessions(c, reset.userId);
   // The user's other links stop working too.
   await db
     .update(passwordResets)
@@ -286,12 +285,14 @@ import {
   hashPassword,
   isNull,
   NotFound,
+  revokeUserSessions,
+  signIn,
   verifyPassword,
 } from "nimbus-web";
 import { apiTokens } from "../models/api-token.ts";
 import { users } from "../models/user.ts";
 import { AccountPage } from "../views/accounts/account.tsx";
-import { type Account, signedInUser, startSession } from "./current-user.ts";
+import { type Account, signedInUser } from "./current-user.ts";
 import type { AccountsEnv } from "./env.ts";
 import { field, passwordProblems } from "./form.ts";
 import { tooMany, waitMessage } from "./limits.ts";
@@ -411,14 +412,11 @@ export async function changePassword(c: Context<AccountsEnv>) {
   const problems = passwordProblems(password);
   if (problems.length > 0) errors.password = problems;
   if (Object.keys(errors).length > 0) return renderAccount(c, user, { errors, status: 422 });
-  const now = Date.now();
   const passwordHash = await hashPassword(password);
-  await c.var.db
-    .update(users)
-    .set({ passwordHash, sessionsValidFrom: new Date(now) })
-    .where(eq(users.id, user.id));
-  // This session goes on under a new id; the user's others began before \`now\` and are over.
-  startSession(c, user, now);
+  await c.var.db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+  // Every session of the user ends, this one included; this one goes on under a new id.
+  await revokeUserSessions(c, user.id);
+  signIn(c, user.id);
   c.var.session.flash("Your password was changed. Your other sessions were signed out.");
   return c.redirect("/account", 303);
 }
@@ -443,7 +441,7 @@ import {
   resetPasswordPage,
 } from "./password-reset.tsx";
 import { signUp, signUpPage } from "./registration.tsx";
-import { signIn, signInPage, signOut } from "./session.tsx";
+import { createSession, destroySession, signInPage } from "./session.tsx";
 
 /**
  * Sign up, sign in and out, password reset, the account page with API tokens, and the
@@ -453,8 +451,8 @@ export const accounts = new Hono<AccountsEnv>()
   .get("/registration/new", signUpPage)
   .post("/registration", signUp)
   .get("/session/new", signInPage)
-  .post("/session", signIn)
-  .delete("/session", signOut)
+  .post("/session", createSession)
+  .delete("/session", destroySession)
   .get("/password/reset/new", forgotPasswordPage)
   .post("/password/reset", requestPasswordReset)
   .get("/password/reset/:token", resetPasswordPage)

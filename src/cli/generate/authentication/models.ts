@@ -11,8 +11,6 @@ export const users = table("users", {
   passwordHash: text().notNull(),
   /** When the user proved the address is theirs (set it when you add verification mails). */
   emailVerifiedAt: integer({ mode: "timestamp_ms" }),
-  /** Sessions begun before this moment are over: a password change or reset ends the others. */
-  sessionsValidFrom: integer({ mode: "timestamp_ms" }),
 });
 
 export const User = model(users, {

@@ -1,4 +1,4 @@
-// Written by `nimbus generate authentication`: What every account page uses: who is signed in, rate limits, mail, form fields, sessions.
+// Written by `nimbus generate authentication`: What every account page uses: who is signed in, rate limits, mail, form fields, createApp's options.
 // Each constant is one file of the app, as biome formats it.
 
 /** src/accounts/env.ts */
@@ -11,62 +11,25 @@ export type AccountsEnv = NimbusEnv<CoordBindings & MailBindings>;
 
 /** src/accounts/current-user.ts */
 export const CURRENT_USER = `import type { Context, MiddlewareHandler } from "hono";
-import {
-  and,
-  eq,
-  hashApiToken,
-  isNull,
-  presentedApiToken,
-  requireUser,
-  Unauthorized,
-} from "nimbus-web";
-import { apiTokens } from "../models/api-token.ts";
+import { currentUserId, eq, signInRequired, signOut, Unauthorized } from "nimbus-web";
 import { users } from "../models/user.ts";
 import type { AccountsEnv } from "./env.ts";
 
 export type Account = typeof users.$inferSelect;
 
-/** A token's last use is written at most once a minute: not a write per API request. */
-const LAST_USED_EVERY_MS = 60_000;
-
 const known = new WeakMap<Context, Account | null>();
 
-async function fromToken(c: Context<AccountsEnv>): Promise<Account | null> {
-  const token = presentedApiToken(c.req.header("Authorization"));
-  if (!token) return null;
-  const { db } = c.var;
-  const row = await db
-    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-    .from(apiTokens)
-    .innerJoin(users, eq(apiTokens.userId, users.id))
-    .where(and(eq(apiTokens.tokenHash, await hashApiToken(token)), isNull(apiTokens.revokedAt)))
-    .get();
-  if (!row) return null;
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
-    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));
-  }
-  return row.user;
-}
-
-async function fromSession(c: Context<AccountsEnv>): Promise<Account | null> {
-  const { session, db } = c.var;
-  const id = session.get("userId");
-  if (typeof id !== "number") return null;
-  const user = await db.select().from(users).where(eq(users.id, id)).get();
-  const since = session.get("signedInAt");
-  const revoked =
-    user?.sessionsValidFrom &&
-    (typeof since !== "number" || since < user.sessionsValidFrom.getTime());
-  if (user && !revoked) return user;
-  // The account is gone, or a password change ended this session: sign it out.
-  endSession(c);
-  return null;
-}
-
-/** The signed-in user: by API token (\`Authorization: Bearer\`) or by the session; null for neither. */
+/**
+ * The signed-in user's row: the user of the request's API token, else the session's; null for
+ * neither. A session whose user was deleted is signed out.
+ */
 export async function currentUser(c: Context<AccountsEnv>): Promise<Account | null> {
   if (known.has(c)) return known.get(c) ?? null;
-  const user = (await fromToken(c)) ?? (await fromSession(c));
+  const id = Number(currentUserId(c));
+  const user = Number.isSafeInteger(id)
+    ? ((await c.var.db.select().from(users).where(eq(users.id, id)).get()) ?? null)
+    : null;
+  if (!user && c.var.session.get("userId") != null) signOut(c);
   known.set(c, user);
   return user;
 }
@@ -81,28 +44,8 @@ export async function signedInUser(c: Context<AccountsEnv>): Promise<Account> {
 /** Lets signed-in users through: browsers go to /session/new?next=…, API clients get a 401. */
 export const signedIn: MiddlewareHandler<AccountsEnv> = async (c, next) => {
   if (await currentUser(c)) return next();
-  return requireUser<AccountsEnv>()(c, next);
+  return signInRequired(c);
 };
-
-/** Signs \`user\` in with a new session id and CSRF token: ids seen before are worth nothing now. */
-export function startSession(c: Context<AccountsEnv>, user: Account, at = Date.now()): void {
-  const { session } = c.var;
-  session.regenerate();
-  session.set("userId", user.id);
-  session.set("signedInAt", at);
-  session.set("csrf", crypto.randomUUID());
-  known.set(c, user);
-}
-
-/** Signs out: the server-side session is deleted, so a cookie saved before is worth nothing. */
-export function endSession(c: Context<AccountsEnv>): void {
-  const { session } = c.var;
-  session.set("userId", null);
-  session.set("signedInAt", null);
-  session.regenerate();
-  session.set("csrf", crypto.randomUUID());
-  known.set(c, null);
-}
 `;
 
 /** src/accounts/limits.ts */
@@ -155,19 +98,40 @@ export function mailer(c: Context): Mailer {
 }
 `;
 
-/** src/accounts/sessions.ts */
-export const SESSIONS = `import type { AppOptions } from "nimbus-web";
+/** src/accounts/options.ts */
+export const APP_OPTIONS = `import { type AppOptions, and, eq, isNull } from "nimbus-web";
 import { type CoordBindings, coordination } from "nimbus-web/coord";
+import { apiTokens } from "../models/api-token.ts";
 
-/**
- * createApp's options for accounts. Signed-in users' sessions live in nimbus/coord, so signing
- * out or changing the password really ends them (a saved cookie names nothing afterwards);
- * visitors keep a signed cookie.
- */
+/** A token's last use is written at most once a minute: not a write per API request. */
+const LAST_USED_EVERY_MS = 60_000;
+
+/** createApp's options for accounts: where signed-in sessions live, and API tokens. */
 export const withAccounts: AppOptions = {
+  // Signed-in users' sessions live in nimbus/coord, so signing out or changing the password
+  // really ends them (a saved cookie names nothing afterwards); visitors keep a signed cookie.
   sessions: {
     store: (c) => coordination(c.env as CoordBindings).sessions,
     serverSide: (data) => data.userId != null,
+  },
+  // \`Authorization: Bearer <token>\` signs a request in as the token's user (unless revoked).
+  apiTokens: {
+    async userIdFor(hash, c) {
+      const { db } = c.var;
+      const token = await db
+        .select()
+        .from(apiTokens)
+        .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)))
+        .get();
+      if (!token) return null;
+      if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
+        await db
+          .update(apiTokens)
+          .set({ lastUsedAt: new Date() })
+          .where(eq(apiTokens.id, token.id));
+      }
+      return token.userId;
+    },
   },
 };
 `;

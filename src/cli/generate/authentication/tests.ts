@@ -1,4 +1,4 @@
-// Written by `nimbus generate authentication`: The app's own tests of its accounts, run inside workerd.
+// Written by `nimbus generate authentication`: The app's own tests of its accounts, run inside workerd, and the helpers owned scaffolds' tests sign in with.
 // Each constant is one file of the app, as biome formats it.
 
 /** test/accounts.test.ts */
@@ -167,4 +167,70 @@ describe("accounts", () => {
     expect((await call(token)).status).toBe(401);
   });
 });
+`;
+
+/** test/support/accounts.ts */
+export const ACCOUNTS_SUPPORT = `import { env, exports } from "cloudflare:workers";
+import { createApiToken, hashPassword } from "nimbus-web";
+import { TestBrowser } from "nimbus-web/testing";
+import { api } from "./browser.ts";
+
+/** A user of the tests, with the password to sign in and an API token. */
+export interface TestUser {
+  id: number;
+  email: string;
+  password: string;
+  token: string;
+}
+
+/** Inserts a user and an API token of theirs straight into the database. */
+export async function createTestUser(): Promise<TestUser> {
+  const email = \`user-\${crypto.randomUUID()}@example.com\`;
+  const password = "a test password";
+  const now = Date.now();
+  const user = await env.DB.prepare(
+    "INSERT INTO users (email, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
+  )
+    .bind(email, await hashPassword(password), now, now)
+    .first<{ id: number }>();
+  if (!user) throw new Error("could not insert a user");
+  const { token, hash, hint } = await createApiToken();
+  await env.DB.prepare(
+    "INSERT INTO api_tokens (user_id, name, token_hash, hint, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+  )
+    .bind(user.id, "tests", hash, hint, now, now)
+    .run();
+  return { id: user.id, email, password, token };
+}
+
+/** The headers of a JSON call made with \`user\`'s API token. */
+export function as(user: TestUser): Record<string, string> {
+  return { Authorization: \`Bearer \${user.token}\` };
+}
+
+/** \`api()\` as \`user\`, with their API token: the JSON calls of a signed-in client. */
+export function apiAs(user: TestUser) {
+  return (path: string, method = "GET", body?: unknown): Promise<Response> =>
+    api(path, method, body, as(user));
+}
+
+let clients = 0;
+
+/** A browser signed in as \`user\` through the sign-in form, from an address of its own (rate limits). */
+export async function signedInBrowser(user: TestUser): Promise<TestBrowser> {
+  clients += 1;
+  const address = \`10.\${(clients >> 16) & 255}.\${(clients >> 8) & 255}.\${clients & 255}\`;
+  const browser = new TestBrowser(exports.default, {
+    origin: "http://nimbus.test",
+    headers: { "CF-Connecting-IP": address },
+  });
+  const _csrf = await browser.csrfFrom("/session/new");
+  const res = await browser.submit("/session", {
+    _csrf,
+    email: user.email,
+    password: user.password,
+  });
+  if (res.status !== 303) throw new Error(\`signing in \${user.email} answered \${res.status}\`);
+  return browser;
+}
 `;

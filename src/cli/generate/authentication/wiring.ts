@@ -3,7 +3,7 @@
 import { addImport } from "../register.ts";
 
 export const ROUTES_IMPORT = 'import { accounts } from "./accounts/routes.ts";';
-export const OPTIONS_IMPORT = 'import { withAccounts } from "./accounts/sessions.ts";';
+export const OPTIONS_IMPORT = 'import { withAccounts } from "./accounts/options.ts";';
 const MOUNT_COMMENT =
   "// Sign up, sign in, password reset and API tokens (`npx nimbus generate authentication`).";
 
@@ -20,7 +20,7 @@ export interface Wired {
 export function wireApp(source: string): Wired {
   const manual: string[] = [];
   let text = addImport(source, ROUTES_IMPORT, "./accounts/routes.ts");
-  text = addImport(text, OPTIONS_IMPORT, "./accounts/sessions.ts");
+  text = addImport(text, OPTIONS_IMPORT, "./accounts/options.ts");
   if (!/createApp(<[^>]*>)?\(withAccounts\)/.test(text)) {
     const bare = /createApp(<[^>]*>)?\(\)/.exec(text);
     if (bare) {
