@@ -79,7 +79,8 @@ export type LibsqlServerOptions = Omit<HranaServerOptions, "engine"> & {
   /**
    * PRAGMA synchronous for every connection. FULL (default): a commit is on disk when the
    * client hears of it. NORMAL: faster; in WAL mode a power loss may drop the last commits but
-   * never corrupts the database.
+   * never corrupts the database. Concurrent single-statement writes (@libsql/client's execute)
+   * share one commit and its fsync (group-commit.ts), each still succeeding or failing alone.
    */
   synchronous?: Synchronous;
   /** How long a statement waits for another transaction's write lock. Default 10 000 ms. */
