@@ -67,6 +67,18 @@ describe("cluster plan", () => {
     );
   });
 
+  it("takes at most one coordination host; none for an app without nimbus/coord", () => {
+    const plan = example();
+    for (const machine of plan.machines as { roles: string[] }[])
+      machine.roles = machine.roles.filter((role) => role !== "coordination");
+    expect(problems(plan)).toEqual([]);
+    plan.machines[2].roles.push("coordination");
+    plan.machines[3].roles.push("coordination");
+    expect(problems(plan)).toContainEqual(
+      'machines: 2 coordination hosts: at most one machine has the "coordination" role (one owner per Durable Object)',
+    );
+  });
+
   it("refuses an even number of mirrored database machines", () => {
     const plan = example();
     plan.machines.push({ name: "db4", address: "10.0.0.34", roles: ["database"] });

@@ -83,7 +83,13 @@ export async function runClusterExport(planFile: string | undefined, out: string
     });
   const project = findProject();
   rmSync(outDir, { recursive: true, force: true });
-  const machines = await exportCluster({ plan, root: project.root, outDir, step });
+  // A failed export leaves nothing half-written (the next run would take it for someone else's folder).
+  const machines = await exportCluster({ plan, root: project.root, outDir, step }).catch(
+    (error: unknown) => {
+      rmSync(outDir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   writeFileSync(join(outDir, "README.md"), overview(plan, machines));
   for (const { machine, files } of machines)
     say(

@@ -76,6 +76,14 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
     bundleApp(options.root, scratch),
   );
   const env = nodeEnv(plan, databases);
+  // The coordination host owns nimbus/coord's objects: an app without them needs none (as on `cluster up`).
+  const [planned] = machinesWith(plan, "coordination");
+  const usesCoord = app.durableObjects.some((o) => o.className === "NimbusCoordinator");
+  if (usesCoord && !planned)
+    throw new Error(
+      'the app uses nimbus/coord (it binds NimbusCoordinator): give one machine the "coordination" role in the plan, so every node shares one owner per Durable Object',
+    );
+  const coordination = usesCoord ? planned : undefined;
 
   for (const gateway of gateways) {
     write(
@@ -125,7 +133,6 @@ export async function exportCluster(options: ExportOptions): Promise<ExportedMac
   }
 
   const gatewayApis = gateways.map((g) => hostPort(g.address, GATEWAY_ADMIN_PORT));
-  const [coordination] = machinesWith(plan, "coordination");
   const coordAddress = coordination
     ? hostPort(coordination.address, plan.coordinationPort)
     : undefined;
