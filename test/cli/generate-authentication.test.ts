@@ -119,6 +119,7 @@ describe("generate authentication in an app", () => {
     expect(migration).toContain("`password_hash` text NOT NULL");
     expect(migration).toContain("CREATE TABLE `api_tokens`");
     expect(migration).toContain("CREATE TABLE `password_resets`");
+    expect(migration).toContain("CREATE TABLE `email_verifications`");
     expect(read("src/models/schema.ts")).toContain('export { users } from "./user.ts";');
     expect(read("src/app.ts")).toContain("createApp(withAccounts)");
     expect(read("src/worker.ts")).toContain("NimbusCoordinator");
@@ -135,6 +136,7 @@ describe("generate authentication in an app", () => {
       '.delete("/session", destroySession)',
       '.post("/password/reset", requestPasswordReset)',
       '.post("/password/reset/:token", resetPassword)',
+      '.get("/email/verify/:token", verifyEmail)',
       '.post("/account/tokens", createToken)',
       '.get("/dev/outbox", devOutbox)',
     ])

@@ -19,7 +19,7 @@ import { type Wired, wireApp, wireWorker, wireWrangler } from "./wiring.ts";
 export const OWNER = "Authentication";
 
 /** The models it adds to models/schema.ts. */
-const MODELS = ["User", "ApiToken", "PasswordReset"] as const;
+const MODELS = ["User", "ApiToken", "PasswordReset", "EmailVerification"] as const;
 
 /** User's required columns, for the manifest: a scaffold's `user:references` test inserts a user with them. */
 const USER_FIELDS = ["email:string:required:unique", "passwordHash:string:required"];
@@ -40,6 +40,7 @@ function planned(project: Project): { models: PlannedFile[]; rest: PlannedFile[]
       file("src/models/user.ts", models.USER_MODEL, "model"),
       file("src/models/api-token.ts", models.API_TOKEN_MODEL, "model"),
       file("src/models/password-reset.ts", models.PASSWORD_RESET_MODEL, "model"),
+      file("src/models/email-verification.ts", models.EMAIL_VERIFICATION_MODEL, "model"),
     ],
     rest: [
       file("src/accounts/env.ts", support.ENV, "resource"),
@@ -51,6 +52,7 @@ function planned(project: Project): { models: PlannedFile[]; rest: PlannedFile[]
       file("src/accounts/registration.tsx", handlers.REGISTRATION, "resource"),
       file("src/accounts/session.tsx", handlers.SESSION, "resource"),
       file("src/accounts/password-reset.tsx", handlers.PASSWORD_RESET, "resource"),
+      file("src/accounts/email-verification.tsx", handlers.EMAIL_VERIFICATION, "resource"),
       file("src/accounts/account.tsx", handlers.ACCOUNT, "resource"),
       file("src/accounts/routes.ts", handlers.ROUTES, "resource"),
       file("src/views/accounts/alert.tsx", views.ALERT_VIEW, "views"),
@@ -66,9 +68,9 @@ function planned(project: Project): { models: PlannedFile[]; rest: PlannedFile[]
 }
 
 /**
- * `nimbus generate authentication`: users, API tokens and password resets (models and one
- * migration), the pages (sign up, sign in and out, forgot and reset password, the account with
- * its API tokens), their tests, and the wiring: createApp's session options, the routes in
+ * `nimbus generate authentication`: users, API tokens, password resets and email confirmations
+ * (models and one migration), the pages (sign up, sign in and out, forgot and reset password,
+ * confirm the address, the account with its API tokens), their tests, and the wiring: createApp's session options, the routes in
  * app.ts, nimbus/coord in worker.ts and wrangler.toml. Conflicts stop it before it writes;
  * a failure undoes everything it did.
  */

@@ -13,6 +13,7 @@ import {
 } from "nimbus-web";
 import { User, users } from "../models/user.ts";
 import { SignUp } from "../views/accounts/sign-up.tsx";
+import { sendVerification } from "./email-verification.tsx";
 import type { AccountsEnv } from "./env.ts";
 import { emailProblems, field, normalizeEmail, passwordProblems } from "./form.ts";
 import { tooMany, waitMessage } from "./limits.ts";
@@ -47,16 +48,19 @@ export async function signUp(c: Context<AccountsEnv>) {
     return c.render(page, { title, status: 422 });
   }
   const passwordHash = await hashPassword(password);
+  let user: typeof users.$inferSelect;
   try {
-    const user = await withUniqueErrors(User, () =>
+    user = await withUniqueErrors(User, () =>
       c.var.db.insert(users).values({ email, passwordHash }).returning().get(),
     );
-    signIn(c, user.id);
   } catch (error) {
     if (!(error instanceof ValidationFailed)) throw error;
     const page = <SignUp csrf={csrf} email={email} next={next} errors={error.fields} />;
     return c.render(page, { title, status: 422 });
   }
+  signIn(c, user.id);
+  // Optional: without a mailer the account works all the same, unconfirmed.
+  await sendVerification(c, user);
   c.var.session.flash("Welcome! Your account is ready.");
   return c.redirect(next ?? "/", 303);
 }
@@ -274,6 +278,95 @@ export async function resetPassword(c: Context<AccountsEnv>) {
 }
 `;
 
+/** src/accounts/email-verification.tsx */
+export const EMAIL_VERIFICATION = `import type { Context } from "hono";
+import {
+  and,
+  createApiToken,
+  eq,
+  gt,
+  hashApiToken,
+  isNull,
+  MailNotConfigured,
+  requestOrigin,
+} from "nimbus-web";
+import { emailVerifications } from "../models/email-verification.ts";
+import { users } from "../models/user.ts";
+import { type Account, signedInUser } from "./current-user.ts";
+import type { AccountsEnv } from "./env.ts";
+import { tooMany, waitMessage } from "./limits.ts";
+import { mailer } from "./mailer.ts";
+
+/** How long a confirmation link works. */
+export const VERIFY_LINK_HOURS = 24;
+
+/**
+ * Mails \`user\` a link that confirms their address. Optional: an app without a mailer signs
+ * users up all the same (their \`emailVerifiedAt\` stays empty); false when nothing was sent.
+ */
+export async function sendVerification(c: Context<AccountsEnv>, user: Account): Promise<boolean> {
+  let mail: ReturnType<typeof mailer>;
+  try {
+    mail = mailer(c);
+  } catch (error) {
+    if (error instanceof MailNotConfigured) return false;
+    throw error;
+  }
+  const { token, hash } = await createApiToken();
+  const expiresAt = new Date(Date.now() + VERIFY_LINK_HOURS * 3_600_000);
+  await c.var.db.insert(emailVerifications).values({ userId: user.id, tokenHash: hash, expiresAt });
+  const link = \`\${requestOrigin(c)}/email/verify/\${token}\`;
+  const text = \`Confirm that \${user.email} is your address, within \${VERIFY_LINK_HOURS} hours:\\n\${link}\\n\\nIf you did not sign up, ignore this mail.\\n\`;
+  await c.var.defer(
+    () => mail.send({ to: user.email, subject: "Confirm your email address", text }),
+    "email verification mail",
+  );
+  return true;
+}
+
+/** \`GET /email/verify/:token\`: the mailed link marks the address confirmed (once). */
+export async function verifyEmail(c: Context<AccountsEnv>) {
+  const { db } = c.var;
+  const now = new Date();
+  const token = c.req.param("token") ?? "";
+  const used = await db
+    .update(emailVerifications)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(emailVerifications.tokenHash, await hashApiToken(token)),
+        isNull(emailVerifications.usedAt),
+        gt(emailVerifications.expiresAt, now),
+      ),
+    )
+    .returning()
+    .get();
+  if (!used) {
+    c.var.session.flash("That confirmation link no longer works: ask for a new one.", "alert");
+    return c.redirect("/account", 303);
+  }
+  await db.update(users).set({ emailVerifiedAt: now }).where(eq(users.id, used.userId));
+  c.var.session.flash("Your email address is confirmed.");
+  return c.redirect("/account", 303);
+}
+
+/** \`POST /email/verification\`: mails the signed-in user a new confirmation link. */
+export async function resendVerification(c: Context<AccountsEnv>) {
+  const user = await signedInUser(c);
+  const wait = await tooMany(c, "verify", String(user.id));
+  if (wait !== null) {
+    c.var.session.flash(waitMessage(wait), "alert");
+  } else if (user.emailVerifiedAt) {
+    c.var.session.flash("Your email address is already confirmed.");
+  } else if (await sendVerification(c, user)) {
+    c.var.session.flash(\`A confirmation link is on its way to \${user.email}.\`);
+  } else {
+    c.var.session.flash("This site cannot send mail yet.", "alert");
+  }
+  return c.redirect("/account", 303);
+}
+`;
+
 /** src/accounts/account.tsx */
 export const ACCOUNT = `import type { Context } from "hono";
 import {
@@ -433,6 +526,7 @@ import {
   tokenFormAction,
 } from "./account.tsx";
 import { signedIn } from "./current-user.ts";
+import { resendVerification, verifyEmail } from "./email-verification.tsx";
 import type { AccountsEnv } from "./env.ts";
 import {
   forgotPasswordPage,
@@ -457,6 +551,7 @@ export const accounts = new Hono<AccountsEnv>()
   .post("/password/reset", requestPasswordReset)
   .get("/password/reset/:token", resetPasswordPage)
   .post("/password/reset/:token", resetPassword)
+  .get("/email/verify/:token", verifyEmail)
   .use("/account", signedIn)
   .use("/account/*", signedIn)
   .get("/account", showAccount)
@@ -464,6 +559,7 @@ export const accounts = new Hono<AccountsEnv>()
   .post("/account/tokens/:id", tokenFormAction)
   .delete("/account/tokens/:id", revokeToken)
   .post("/account/password", changePassword)
+  .post("/email/verification", signedIn, resendVerification)
   // Development only (a 404 elsewhere): the mail the app "sent".
   .get("/dev/outbox", devOutbox);
 `;

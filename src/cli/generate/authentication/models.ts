@@ -1,4 +1,4 @@
-// Written by `nimbus generate authentication`: The account tables: users, their API tokens, password reset links.
+// Written by `nimbus generate authentication`: The account tables: users, their API tokens, password reset and email confirmation links.
 // Each constant is one file of the app, as biome formats it.
 
 /** src/models/user.ts */
@@ -62,5 +62,24 @@ export const passwordResets = table(
     usedAt: integer({ mode: "timestamp_ms" }),
   },
   (t) => [index("password_resets_user_id").on(t.userId)],
+);
+`;
+
+/** src/models/email-verification.ts */
+export const EMAIL_VERIFICATION_MODEL = `import { index, integer, table, text } from "nimbus-web";
+import { users } from "./user.ts";
+
+/** Links that confirm an email address: the token is mailed, only its hash is kept. */
+export const emailVerifications = table(
+  "email_verifications",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    usedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("email_verifications_user_id").on(t.userId)],
 );
 `;

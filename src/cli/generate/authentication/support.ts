@@ -60,6 +60,7 @@ export const LIMITS = {
   signInFromAddress: { limit: 30, window: 600 },
   signUp: { limit: 10, window: 3600 },
   reset: { limit: 5, window: 900 },
+  verify: { limit: 5, window: 3600 },
 } as const;
 
 /**

@@ -38,8 +38,8 @@ async function signOut(b: TestBrowser): Promise<Response> {
   return b.submit("/session", { _csrf, _method: "DELETE" });
 }
 
-/** The newest mail the development outbox kept for \`to\`. */
-async function lastMailTo(to: string): Promise<{ subject: string; text: string }> {
+/** The newest mail with \`subject\` the development outbox kept for \`to\`. */
+async function lastMailTo(to: string, subject: string): Promise<{ subject: string; text: string }> {
   return eventually(async () => {
     const res = await exports.default.fetch(
       new Request("http://nimbus.test/dev/outbox", { headers: { Accept: "application/json" } }),
@@ -47,7 +47,7 @@ async function lastMailTo(to: string): Promise<{ subject: string; text: string }
     const { data } = (await res.json()) as {
       data: { to: string; subject: string; text: string }[];
     };
-    return data.find((mail) => mail.to === to);
+    return data.find((mail) => mail.to === to && mail.subject === subject);
   });
 }
 
@@ -122,7 +122,7 @@ describe("accounts", () => {
     expect(nobody.status).toBe(303);
     expect(nobody.headers.get("Location")).toBe(asked.headers.get("Location"));
 
-    const mail = await lastMailTo(email);
+    const mail = await lastMailTo(email, "Reset your password");
     const link = /https?:\\/\\/[^\\s]+\\/password\\/reset\\/[^\\s]+/.exec(mail.text)?.[0] ?? "";
     const path = new URL(link).pathname;
     const form = await b.page(path);
@@ -165,6 +165,21 @@ describe("accounts", () => {
     const revoked = await b.submit(\`/account/tokens/\${id}\`, { _csrf, _method: "DELETE" });
     expect(revoked.status).toBe(303);
     expect((await call(token)).status).toBe(401);
+  });
+
+  it("confirms the email address through the link mailed at sign-up", async () => {
+    const b = browser();
+    const email = newEmail();
+    await signUp(b, email);
+    expect((await b.page("/account")).html).toContain("Mail me a confirmation link");
+    const mail = await lastMailTo(email, "Confirm your email address");
+    const link = /https?:\\/\\/[^\\s]+\\/email\\/verify\\/[^\\s]+/.exec(mail.text)?.[0] ?? "";
+    const path = new URL(link).pathname;
+    expect((await b.page(path)).res.status).toBe(303);
+    expect((await b.page("/account")).html).toContain("Your email address is confirmed.");
+    // A link works once.
+    await b.page(path);
+    expect((await b.page("/account")).html).toContain("no longer works");
   });
 });
 `;

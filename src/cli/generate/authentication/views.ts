@@ -155,6 +155,13 @@ export function AccountPage({ user, tokens, csrf, created, errors = {} }: Accoun
     <>
       <h1>Your account</h1>
       <p>Signed in as {user.email}.</p>
+      {user.emailVerifiedAt ? (
+        <p class="verified">Your email address is confirmed.</p>
+      ) : (
+        <ButtonTo action="/email/verification" csrf={csrf}>
+          Mail me a confirmation link
+        </ButtonTo>
+      )}
       <ButtonTo action="/session" method="delete" csrf={csrf}>
         Sign out
       </ButtonTo>
