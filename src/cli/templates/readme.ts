@@ -17,6 +17,8 @@ Use the \`nimbus\` command (from the nimbus-web package) through npx:
 
 \`\`\`sh
 npx nimbus generate scaffold Post title:string body:text published:boolean
+npx nimbus generate authentication   # accounts: sign up, sign in, password reset, API tokens
+npx nimbus generate scaffold Note title:string --owner   # then: records only their owner changes
 npx nimbus routes            # every route, as a table
 npx nimbus console           # a REPL with db and the models, on the local database
 npx nimbus db status         # migrations applied and pending (also: migrate, seed, reset, sql)
@@ -40,5 +42,7 @@ npx nimbus --help
 
 \`npx wrangler d1 create ${name}\`, put its id in wrangler.toml, set \`NIMBUS_ENV = "production"\`
 and \`npx wrangler secret put SESSION_SECRET\`, then \`npx nimbus db migrate --remote\` and \`npx nimbus deploy\`.
+With accounts, mail for password resets: set \`MAIL_URL\` and \`MAIL_FROM\` and
+\`npx wrangler secret put MAIL_TOKEN\` (or return your own Mailer from src/accounts/mailer.ts).
 `;
 }
