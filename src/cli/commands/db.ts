@@ -79,7 +79,7 @@ async function serve(
 export const dbCommand = defineCommand({
   name: "db",
   summary: "Migrate, inspect, seed, reset or query the database",
-  usage: 'nimbus db <migrate|status|seed|reset|sql "<SQL>"|serve> [options]',
+  usage: 'nimbus db <migrate|status|seed|reset|sql "<SQL>"|serve|cluster|node> [options]',
   description: [
     "migrate   apply the pending migrations in migrations/",
     "status    list applied and pending migrations",
@@ -89,7 +89,8 @@ export const dbCommand = defineCommand({
     "serve     start the local libSQL server (--port, --file; --host with --auth-jwt-key-file or --auth-token)",
     "cluster   up|down|status: a mirrored database on this machine (--nodes 3): dqlite nodes",
     "          (Raft: a write is acknowledged once a majority holds it), each with a libSQL URL",
-    "node      one dqlite member for a process manager: nimbus db node -- --dir D --address H:P",
+    "node      one dqlite member for a process manager: nimbus db node -- --dir D --address H:P;",
+    "          `nimbus db node install` builds it into /usr/local/bin/nimbus-dqlite (exported units run it)",
     "",
     "The database is the local D1 of wrangler.toml's first [[d1_databases]] (Miniflare's SQLite",
     "under .wrangler/), the Cloudflare one with --remote, or libSQL when DATABASE_URL is set.",
