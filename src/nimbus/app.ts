@@ -158,16 +158,97 @@ export function createApp<Bindings extends object = object, Variables extends ob
   const base = app as unknown as Hono<NimbusEnv>;
   const corsOrigins = options.cors?.origins === "*" ? [] : (options.cors?.origins ?? []);
 
-  // Nimbus's defaults run as plain functions inside two middleware rather than as one middleware
-  // each: a layer costs a dispatch, closures and promises on every request. The first frames the
-  // request (node load, request id and log line, negotiation, security and privacy headers); the
-  // second holds the session and what may refuse the request (Host, WebSocket Origin, API token,
-  // CSRF, body), so a refusal is an error page that still gets the first one's headers and log
-  // line.
+  // Nimbus's defaults run as plain functions inside one middleware rather than as a middleware
+  // each: a layer costs a dispatch, closures and promises on every request. It frames the request
+  // (node load, request id and log line, negotiation, security and privacy headers) around the
+  // session and what may refuse the request (Host, WebSocket Origin, CSRF, body, API token): a
+  // refusal is the page Hono's error handler makes, and still gets the session's cookie, the
+  // headers and the log line, as when each check was a middleware of its own.
   const logging = options.logRequests !== false;
   const envTrust = new Map<string, ReturnType<typeof parseTrustedProxies>>();
   const rawBodyPaths = options.rawBodyPaths ?? [];
   const headerList = securityHeaderList(options.contentSecurityPolicy);
+  const cors = options.cors ? corsMiddleware(options.cors) : undefined;
+  const checkHost = hostGuard(options.origins);
+  const checkWebSocketOrigin = webSocketGuard(options.trustedOrigins ?? []);
+  const sessions = session(options.sessions);
+  const authenticate = options.apiTokens ? apiTokenAuth(options.apiTokens) : undefined;
+  const checkCsrf = csrfGuard({
+    // Origins allowed to call the app from a browser may also change data.
+    trustedOrigins: [...(options.trustedOrigins ?? []), ...corsOrigins],
+    exempt: options.csrfExempt ?? sentBearerToken,
+  });
+  // Every body is read and checked before any handler runs: a request refused for its body
+  // (415, 400, 413) has changed nothing.
+  const checkBody = async (c: Context<NimbusEnv>): Promise<void> => {
+    if (BODILESS_METHODS.has(c.req.method) || !hasBody(c.req.raw)) return;
+    const path = new URL(c.req.url).pathname;
+    if (!rawBodyPaths.some((prefix) => path.startsWith(prefix))) await c.get("body")();
+  };
+  const cache = new CacheRuntime(options.cache);
+  cache.refresh = (request, c) => {
+    try {
+      c.executionCtx.waitUntil(Promise.resolve(app.fetch(request, c.env, c.executionCtx)));
+    } catch {
+      // No ExecutionContext to finish it in: the stale entry just expires.
+    }
+  };
+  // Hono's error handler (createApp's, or the one the app set with onError) answers a refusal.
+  const refused = async (error: unknown, c: Context<NimbusEnv>): Promise<void> => {
+    if (!(error instanceof Error)) throw error;
+    c.error = error;
+    c.res = await (base as unknown as { errorHandler: ErrorHandler<NimbusEnv> }).errorHandler(
+      error,
+      c,
+    );
+  };
+  // Inside the session: CSRF and body checks, the database and the cache, then API tokens
+  // (after the database: `userIdFor` looks the token up in the app's tokens table).
+  const guarded = async (c: Context<NimbusEnv>, next: Next): Promise<void> => {
+    if (!BODILESS_METHODS.has(c.req.method)) {
+      await checkCsrf(c);
+      await checkBody(c);
+    }
+    const lazy = lazyDatabase(
+      database,
+      c,
+      cache.enabled ? (db) => watchWrites(db, requestCache) : undefined,
+    );
+    const requestCache = new RequestCache(cache, c, () =>
+      lazy.opened() ? database.token?.(c) : undefined,
+    );
+    c.set("cache", requestCache);
+    c.set("db", lazy.db);
+    if (!authenticate) await next();
+    else {
+      try {
+        await authenticate(c, next);
+      } catch (error) {
+        // The database still closes after a refused token.
+        await refused(error, c);
+      }
+    }
+    if (lazy.opened()) await database.close?.(c);
+  };
+  // A refusal inside the session is answered there, so the session still closes after it.
+  const inSession = async (c: Context<NimbusEnv>, next: Next): Promise<void> => {
+    try {
+      await guarded(c, next);
+    } catch (error) {
+      await refused(error, c);
+    }
+  };
+  // One refused before or while opening the session is answered here, inside CORS, which then
+  // adds its headers to the error page as to any response.
+  const checked = async (c: Context<NimbusEnv>, next: Next): Promise<void> => {
+    try {
+      checkHost(c);
+      checkWebSocketOrigin(c);
+      await sessions(c, () => inSession(c, next));
+    } catch (error) {
+      await refused(error, c);
+    }
+  };
   base.use(async (c, next) => {
     // A cluster node's load counts every request, and health checks skip the rest.
     const report = nodeReport(c);
@@ -194,7 +275,11 @@ export function createApp<Bindings extends object = object, Variables extends ob
     });
     c.set("defer", deferFor(c));
     try {
-      await next();
+      if (cors) {
+        // A CORS preflight is answered by the CORS middleware itself.
+        const answer = await cors(c, () => checked(c, next));
+        if (answer instanceof Response && !c.finalized) c.res = answer;
+      } else await checked(c, next);
     } catch (error) {
       requestEnded(c, undefined);
       throw error;
@@ -203,80 +288,6 @@ export function createApp<Bindings extends object = object, Variables extends ob
     applySecurityHeaders(c, headerList);
     if (requestId !== undefined) logRequest(c, requestId, started);
     requestEnded(c, c.res);
-  });
-  if (options.cors) base.use(corsMiddleware(options.cors));
-  const checkHost = hostGuard(options.origins);
-  const checkWebSocketOrigin = webSocketGuard(options.trustedOrigins ?? []);
-  const sessions = session(options.sessions);
-  const authenticate = options.apiTokens ? apiTokenAuth(options.apiTokens) : undefined;
-  const checkCsrf = csrfGuard({
-    // Origins allowed to call the app from a browser may also change data.
-    trustedOrigins: [...(options.trustedOrigins ?? []), ...corsOrigins],
-    exempt: options.csrfExempt ?? sentBearerToken,
-  });
-  // Every body is read and checked before any handler runs: a request refused for its body
-  // (415, 400, 413) has changed nothing.
-  const checkBody = async (c: Context<NimbusEnv>): Promise<void> => {
-    if (BODILESS_METHODS.has(c.req.method) || !hasBody(c.req.raw)) return;
-    const path = new URL(c.req.url).pathname;
-    if (!rawBodyPaths.some((prefix) => path.startsWith(prefix))) await c.get("body")();
-  };
-  const cache = new CacheRuntime(options.cache);
-  cache.refresh = (request, c) => {
-    try {
-      c.executionCtx.waitUntil(Promise.resolve(app.fetch(request, c.env, c.executionCtx)));
-    } catch {
-      // No ExecutionContext to finish it in: the stale entry just expires.
-    }
-  };
-  // Hono's error handler (createApp's, or the app's own onError): a refusal inside the session
-  // (API token, CSRF, body) becomes the same page it would be had the check been a middleware of
-  // its own, and the session still closes after it.
-  const handleError = (error: Error, c: Context<NimbusEnv>) =>
-    (base as unknown as { errorHandler: ErrorHandler<NimbusEnv> }).errorHandler(error, c);
-  // Inside the session: CSRF and body checks, the database and the cache, then API tokens
-  // (after the database: `userIdFor` looks the token up in the app's tokens table).
-  const guarded = async (c: Context<NimbusEnv>, next: Next): Promise<void> => {
-    if (!BODILESS_METHODS.has(c.req.method)) {
-      await checkCsrf(c);
-      await checkBody(c);
-    }
-    const lazy = lazyDatabase(
-      database,
-      c,
-      cache.enabled ? (db) => watchWrites(db, requestCache) : undefined,
-    );
-    const requestCache = new RequestCache(cache, c, () =>
-      lazy.opened() ? database.token?.(c) : undefined,
-    );
-    c.set("cache", requestCache);
-    c.set("db", lazy.db);
-    if (!authenticate) await next();
-    else {
-      try {
-        await authenticate(c, next);
-      } catch (error) {
-        // A refused token is an error page, and the database still closes after it.
-        if (!(error instanceof Error)) throw error;
-        c.error = error;
-        c.res = await handleError(error, c);
-      }
-    }
-    if (lazy.opened()) await database.close?.(c);
-  };
-  const inner = async (c: Context<NimbusEnv>, next: Next): Promise<void> => {
-    try {
-      await guarded(c, next);
-    } catch (error) {
-      if (!(error instanceof Error)) throw error;
-      c.error = error;
-      c.res = await handleError(error, c);
-    }
-  };
-  base.use((c, next) => {
-    checkHost(c);
-    checkWebSocketOrigin(c);
-    return sessions(c, () => inner(c, next));
   });
   base.onError((error, c) => errorResponse(error, c, options.formatError));
   base.notFound((c) => notFoundResponse(c, options.formatError));
