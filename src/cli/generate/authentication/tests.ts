@@ -181,6 +181,53 @@ describe("accounts", () => {
     await b.page(path);
     expect((await b.page("/account")).html).toContain("no longer works");
   });
+
+  it("answers hostile input with 4xx, never a 5xx", async () => {
+    const b = browser();
+    await signUp(b, newEmail());
+    const _csrf = await b.csrfFrom("/account", "/account/tokens");
+    const values = [
+      "",
+      "\\u0000",
+      "x".repeat(5000),
+      "<script>alert(1)</script>",
+      "' OR 1=1 --",
+      "@",
+    ];
+    const routes = [
+      "/registration",
+      "/session",
+      "/password/reset",
+      "/password/reset/not-a-token",
+      "/account/tokens",
+      "/account/tokens/999999",
+      "/account/password",
+    ];
+    for (const route of routes) {
+      for (const value of values) {
+        const fields = {
+          _csrf,
+          email: value,
+          password: value,
+          currentPassword: value,
+          name: value,
+        };
+        const res = await b.submit(route, {
+          ...fields,
+          _method: route.includes("/999") ? "DELETE" : "",
+        });
+        expect(res.status, \`\${route} with \${JSON.stringify(value.slice(0, 20))}\`).toBeLessThan(500);
+      }
+      const json = await exports.default.fetch(
+        new Request(\`http://nimbus.test\${route}\`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: "Bearer nimbus_forged" },
+          body: JSON.stringify({ email: ["a"], password: { $ne: 1 }, name: 7 }),
+        }),
+      );
+      expect(json.status, \`\${route} as JSON\`).toBeLessThan(500);
+    }
+  });
 });
 `;
 
