@@ -113,6 +113,9 @@ function wrk(host: Host, durationS: number) {
     durationS,
     core: 1,
     headers: scenario?.headers,
+    script: scenario?.script
+      ? { path: scenario.script, args: [`${host.label.replace(/\W/g, "")}-${Date.now()}`] }
+      : undefined,
   });
 }
 

@@ -4,29 +4,50 @@
  * run with busy_timeout=0 and a statement that meets SQLITE_BUSY waits here, asynchronously,
  * until some statement finishes (the holder may have committed) or a short poll elapses (the
  * holder may be another process), then runs again — up to the configured busy timeout.
+ * A write that ended wakes one waiter, the one waiting longest: only one writer can take the
+ * lock, and waking them all made every waiter retry (an SQLITE_BUSY error and a thread hop each)
+ * after every statement of the holder — most of the server's CPU under concurrent transactions.
  */
 import { isRetryableBusy } from "./errors.ts";
 
-export class LockWaiters {
-  #waiting = new Set<() => void>();
+/** One statement's place in the queue for the write lock, kept across its retries. */
+class Ticket {
+  wake: (() => void) | undefined;
+}
 
-  /** Wakes every waiter; called whenever a statement finished or a connection was released. */
+export class LockWaiters {
+  /** In arrival order: the oldest is woken first, and keeps its place when it has to wait again. */
+  #queue = new Set<Ticket>();
+
+  /** Wakes the longest waiter; called whenever a write ended (the lock may be free). */
   notify(): void {
-    if (this.#waiting.size === 0) return;
-    const waiting = [...this.#waiting];
-    this.#waiting.clear();
-    for (const wake of waiting) wake();
+    for (const ticket of this.#queue) {
+      if (ticket.wake === undefined) continue;
+      ticket.wake();
+      return;
+    }
   }
 
-  wait(ms: number): Promise<void> {
+  /** Takes a place in the queue; leave() it once the statement ran or gave up. */
+  enter(): Ticket {
+    const ticket = new Ticket();
+    this.#queue.add(ticket);
+    return ticket;
+  }
+
+  leave(ticket: Ticket): void {
+    this.#queue.delete(ticket);
+  }
+
+  /** Waits until notify() reaches this ticket or `ms` pass (the holder may be another process). */
+  wait(ticket: Ticket, ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const wake = () => {
+      const timer = setTimeout(() => ticket.wake?.(), ms);
+      ticket.wake = () => {
         clearTimeout(timer);
-        this.#waiting.delete(wake);
+        ticket.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(wake, ms);
-      this.#waiting.add(wake);
     });
   }
 }
@@ -38,15 +59,22 @@ export async function retryWhileBusy<T>(
   timeoutMs: number,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let pollMs = 1;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      const left = deadline - Date.now();
-      if (!isRetryableBusy(err) || left <= 0) throw err;
-      await waiters.wait(Math.min(pollMs, left));
-      pollMs = Math.min(pollMs * 2, 50);
+  let pollMs = 2;
+  let ticket: Ticket | undefined;
+  try {
+    for (;;) {
+      try {
+        return await attempt();
+      } catch (err) {
+        const left = deadline - Date.now();
+        if (!isRetryableBusy(err) || left <= 0) throw err;
+        ticket ??= waiters.enter();
+        await waiters.wait(ticket, Math.min(pollMs, left));
+        // Writers in this process wake the queue when they end; polling is for other processes.
+        pollMs = Math.min(pollMs * 2, 100);
+      }
     }
+  } finally {
+    if (ticket !== undefined) waiters.leave(ticket);
   }
 }

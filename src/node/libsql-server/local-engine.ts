@@ -139,7 +139,9 @@ class LocalSession implements EngineSession {
     } catch (err) {
       throw toStmtError(err, false);
     } finally {
-      this.#waiters.notify();
+      // Only the end of a write (autocommit again) can have released the write lock; a read or a
+      // statement inside a transaction would wake a waiter for nothing.
+      if (conn.autocommit && st.kind !== "read" && st.kind !== "explain") this.#waiters.notify();
     }
   }
 
