@@ -1,6 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { sleep } from "nimbus-web/testing";
 import { describe, expect, it } from "vitest";
+import { TagVersions } from "../../src/nimbus/cache/versions.ts";
 import { api, createLink, newLink } from "./support/browser.ts";
 import { CacheBrowser, cacheStatus, demoNode } from "./support/cache-nodes.ts";
 import { appEnv } from "./support/live.ts";
@@ -106,5 +107,22 @@ describe("cache: tag versions live in one object per tag family, in its memory",
     const restarted = await new CacheBrowser(demoNode(local)).page("/links");
     expect(cacheStatus(restarted.res)).toBe("miss");
     expect(restarted.html).toContain(link.title);
+  });
+
+  it("a write of more rows than one call carries bumps them all, in calls of at most 500 tags", async () => {
+    const family = `many-${Date.now()}`;
+    const tags = [family, ...Array.from({ length: 1200 }, (_, i) => `${family}:${i}`)];
+    const [base] = await versionsOf(family, [family]);
+    const bumped = await new TagVersions(true, 0).bump(appEnv, tags);
+    expect(bumped.size).toBe(tags.length);
+    for (let i = 0; i < tags.length; i += 500) {
+      const chunk = tags.slice(i, i + 500);
+      expect(await versionsOf(family, chunk)).toEqual(chunk.map((tag) => bumped.get(tag)));
+    }
+    expect([...bumped.values()].every((v) => v > (base ?? 0))).toBe(true);
+    // Another node reads all 1,201 in the same calls and sees the same versions.
+    expect(await new TagVersions(true, 0).read(appEnv, tags)).toEqual(
+      tags.map((tag) => bumped.get(tag)),
+    );
   });
 });
