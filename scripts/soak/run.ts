@@ -30,6 +30,8 @@ const { values } = parseArgs({
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 
+// The commit measured (read now: the tree may move during a long run).
+const commit = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
 // The demo imports nimbus-web from dist/: build it from this tree first, as vitest.config.ts does.
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
   stdio: "inherit",
@@ -273,7 +275,7 @@ const warm = samples.filter((s) => s.minute >= 2);
 const secondHalf = samples.filter((s) => s.minute >= minutes / 2);
 const result = {
   command: `node scripts/soak/run.ts --target ${values.target} --minutes ${minutes} --rate ${rate} --mix ${values.mix}${values.heap ? " --heap" : ""}`,
-  commit: execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
+  commit,
   date: new Date().toISOString(),
   target: values.target,
   description: target.description,
