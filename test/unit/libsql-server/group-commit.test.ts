@@ -27,7 +27,7 @@ beforeEach(async () => {
     synchronous: "FULL",
     busyTimeoutMs: 10_000,
   });
-  server = await startHranaServer({ engine });
+  server = await startHranaServer({ engine, statementTimeoutMs: 400 });
   const setup = client();
   await setup.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
   await setup.execute(
@@ -110,4 +110,24 @@ it("a write inside an interactive transaction is not grouped: it commits with it
   const { acknowledged, failures } = await others;
   expect(failures).toEqual([]);
   expect(onDisk()).toEqual([...acknowledged].sort());
+});
+
+it("a write interrupted by the time limit in a group fails alone and keeps nothing; the others commit", async () => {
+  const pool = Array.from({ length: 8 }, client);
+  const slow =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) INSERT INTO t (v) SELECT 'slow' || x FROM c";
+  const statements = Array.from({ length: 41 }, (_, i) =>
+    i === 20 ? { sql: slow, args: [] } : { sql: "INSERT INTO t (v) VALUES (?)", args: [`f${i}`] },
+  );
+  const outcomes = await Promise.allSettled(
+    statements.map((stmt, i) => (pool[i % pool.length] as Client).execute(stmt)),
+  );
+  const failed = outcomes.flatMap((o, i) =>
+    o.status === "rejected" ? [[i, String(o.reason)]] : [],
+  );
+  expect(failed).toHaveLength(1);
+  expect(failed[0]?.[0]).toBe(20);
+  expect(failed[0]?.[1]).toMatch(/SQLITE_INTERRUPT/);
+  const fast = statements.flatMap((s, i) => (i === 20 ? [] : [s.args[0] as string]));
+  expect(onDisk()).toEqual([...fast].sort());
 });
