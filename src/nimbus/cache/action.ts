@@ -6,12 +6,17 @@ import { type Entry, personalize, strongEtag } from "./entry.ts";
 import { clientIsAhead } from "./freshness.ts";
 import { matchesEtag, notModified, PRIVATE } from "./http.ts";
 import { responseKey } from "./key.ts";
-import type { RequestCache } from "./request.ts";
+import { logFailure, type RequestCache } from "./request.ts";
 import type { CacheRule } from "./types.ts";
 import { shareable, standInSession, storable } from "./viewer.ts";
 
-/** How the response was made: `hit`, `stale` (served while refreshing), `miss` (regenerated and stored), `private` (for this viewer alone). */
+/**
+ * How the response was made: `hit`, `stale` (served while refreshing), `miss` (regenerated and
+ * stored), `private` (for this viewer alone), `unavailable` (the cache was out of reach, so the
+ * response was made as with the cache off).
+ */
 export const STATUS_HEADER = "Nimbus-Cache";
+const UNAVAILABLE = "unavailable";
 /** Request header that, with the `NIMBUS_CACHE_BYPASS` secret, turns the cache off for one request. */
 export const BYPASS_HEADER = "Nimbus-Cache-Bypass";
 /** Header the background refresh of a stale entry carries (with the runtime's secret). */
@@ -49,16 +54,29 @@ export function cacheResponse(
     let status: "hit" | "stale" | "miss" = "hit";
     const runtime = rc.runtime;
     const tags = [...tagsOf(c), ...(rule.tags ?? [])];
-    // Known versions and an entry in this isolate's memory answer without a promise.
-    const read = runtime.versions(c.env).read(c.env, tags);
-    const versions = Array.isArray(read) ? read : await read;
-    const key = responseKey(c, rule.vary ?? [], tags, versions);
+    let key: string;
+    let stored: Entry | undefined;
     const refreshing = c.req.header(REFRESH_HEADER) === runtime.refreshSecret;
+    try {
+      // Known versions and an entry in this isolate's memory answer without a promise.
+      const read = runtime.versions(c.env).read(c.env, tags);
+      key = responseKey(c, rule.vary ?? [], tags, Array.isArray(read) ? read : await read);
+      stored = refreshing
+        ? undefined
+        : (runtime.inMemory(key) ?? (await runtime.lookup(key, c.env)));
+    } catch (error) {
+      // The versions' home (nimbus/coord) or a tier is out of reach: answer as with the cache
+      // off. Without current versions no entry can be trusted, and the page itself needs only
+      // the database, so an unreachable cache costs speed, never the answer.
+      logFailure("reading tag versions or an entry (answered uncached)", error);
+      await next();
+      const res = await validated(c);
+      res.headers.set(STATUS_HEADER, UNAVAILABLE);
+      return res;
+    }
     const now = Date.now();
 
-    let entry = refreshing
-      ? undefined
-      : (runtime.inMemory(key) ?? (await runtime.lookup(key, c.env)));
+    let entry = stored;
     // Read-your-writes: a client that has seen more than the entry gets a fresh answer.
     if (entry && clientIsAhead(readToken(c), entry.token)) entry = undefined;
     if (entry && now > entry.freshUntil) {

@@ -4,7 +4,7 @@ import { bypassed } from "./action.ts";
 import type { Entry } from "./entry.ts";
 import { clientIsAhead } from "./freshness.ts";
 import { valueKey } from "./key.ts";
-import type { RequestCache } from "./request.ts";
+import { logFailure, type RequestCache } from "./request.ts";
 
 /** Options of `cached()`: seconds to keep the value, and the tags whose writes drop it. */
 export interface CachedOptions {
@@ -45,9 +45,16 @@ export async function cached<T>(
   const rc = requestCache(c);
   if (!rc || bypassed(c)) return load();
   const tags = options.tags ?? [];
-  const versions = await rc.runtime.versions(c.env).read(c.env, tags);
-  const full = valueKey(key, tags, versions);
-  const found = await rc.runtime.lookup(full, c.env);
+  let full: string;
+  let found: Entry | undefined;
+  try {
+    full = valueKey(key, tags, await rc.runtime.versions(c.env).read(c.env, tags));
+    found = await rc.runtime.lookup(full, c.env);
+  } catch (error) {
+    // The versions' home or a tier is out of reach: the value comes from its source instead.
+    logFailure("reading tag versions or an entry (loaded uncached)", error);
+    return load();
+  }
   if (found && Date.now() <= found.freshUntil && !clientIsAhead(readToken(c), found.token)) {
     return JSON.parse(found.body, reviver) as T;
   }
