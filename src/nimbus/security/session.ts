@@ -12,7 +12,7 @@ import {
   sessionLimits,
   sessionStamps,
 } from "./session-expiry.ts";
-import { signedCookieText, verifiedCookie } from "./signed-cookie.ts";
+import { cookieAttributes, signedCookieText, verifiedCookie } from "./signed-cookie.ts";
 
 const COOKIE = "nimbus_session";
 
@@ -149,6 +149,11 @@ function sessionSecret(c: Context<NimbusEnv>): string {
 }
 
 const COOKIE_OPTIONS = { path: "/", httpOnly: true, sameSite: "Lax" } as const;
+/** The session cookie's attributes over http and over https, worked out once. */
+const ATTRIBUTES = {
+  plain: cookieAttributes(COOKIE, { ...COOKIE_OPTIONS, secure: false }),
+  secure: cookieAttributes(COOKIE, { ...COOKIE_OPTIONS, secure: true }),
+};
 
 function parseData(json: string | null | undefined): SessionData {
   if (!json) return {};
@@ -169,7 +174,8 @@ async function signedCookie(c: Context<NimbusEnv>, secret: string): Promise<stri
 async function writeCookie(c: Context<NimbusEnv>, value: string, secret: string): Promise<void> {
   const secure = requestIsHttps(c);
   // What setSignedCookie writes, set without copying the response (see setResponseHeader).
-  const cookie = await signedCookieText(COOKIE, value, secret, { ...COOKIE_OPTIONS, secure });
+  const attributes = secure ? ATTRIBUTES.secure : ATTRIBUTES.plain;
+  const cookie = await signedCookieText(COOKIE, value, secret, attributes);
   setResponseHeader(c, "Set-Cookie", cookie, { append: true });
 }
 

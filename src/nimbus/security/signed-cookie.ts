@@ -23,16 +23,30 @@ async function keyFor(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-/** `Set-Cookie` text for `value` signed with `secret`, as hono's serializeSigned writes it. */
+/**
+ * `Set-Cookie` text for `value` signed with `secret`, as hono's serializeSigned writes it.
+ * `attributes` is the part after the value, e.g. `; Path=/; HttpOnly; SameSite=Lax`
+ * (cookieAttributes makes it once): the name and attributes are the caller's constants, so
+ * they are not checked again for every cookie.
+ */
 export async function signedCookieText(
   name: string,
   value: string,
   secret: string,
-  options: CookieOptions,
+  attributes: string,
 ): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await keyFor(secret), encoder.encode(value));
-  const signature = btoa(String.fromCharCode(...new Uint8Array(mac)));
-  return serialize(name, `${value}.${signature}`, options);
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", await keyFor(secret), encoder.encode(value)),
+  );
+  let binary = "";
+  for (const byte of mac) binary += String.fromCharCode(byte);
+  return `${name}=${encodeURIComponent(`${value}.${btoa(binary)}`)}${attributes}`;
+}
+
+/** What hono's serialize writes after a cookie's value for these options (checked there once). */
+export function cookieAttributes(name: string, options: CookieOptions): string {
+  const text = serialize(name, "", options);
+  return text.slice(text.indexOf(";") === -1 ? text.length : text.indexOf(";"));
 }
 
 /**
