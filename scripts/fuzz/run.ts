@@ -1,8 +1,9 @@
 // The long fuzz run: the property suites of test/worker/fuzz-routes.test.ts (the demo) and
-// test/worker/fuzz-scaffold.test.ts (an app the CLI generates at setup) with many inputs.
+// test/worker/fuzz-scaffold.test.ts (an app the CLI generates at setup) and
+// test/worker/fuzz-accounts.test.ts (its `generate authentication` routes) with many inputs.
 //   node scripts/fuzz/run.ts [--runs 50000] [--seed 1313] [--out bench/results/fuzz.json]
-// `--runs` is per property (the demo's routes and the scaffold's routes), so 50,000 is 100,000
-// requests. Writes the inputs tried, statuses seen and the first failure (if any) to --out.
+// `--runs` is per property (the demo's, the scaffold's and the accounts' routes), so 50,000 is
+// 150,000 requests. Writes the inputs tried, statuses seen and the first failure (if any) to --out.
 import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -27,6 +28,7 @@ const child = spawn(
     "worker",
     "test/worker/fuzz-routes.test.ts",
     "test/worker/fuzz-scaffold.test.ts",
+    "test/worker/fuzz-accounts.test.ts",
   ],
   {
     env: {

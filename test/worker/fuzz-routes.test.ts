@@ -2,44 +2,75 @@
 // fuzz-scaffold.test.ts): never a 5xx, a 4xx changes nothing in the database, injection strings
 // are stored verbatim and shown escaped.
 // `npm test` runs a bounded number of inputs; scripts/fuzz/run.ts runs ≥ 100,000.
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { INJECTIONS, injection } from "./fuzz/arbitraries.ts";
-import { fuzzRoutes, RUNS, SEED } from "./fuzz/harness.ts";
+import { INJECTIONS, injection, text } from "./fuzz/arbitraries.ts";
+import {
+  browserSession,
+  escapeHtml,
+  fuzzRoutes,
+  mostly,
+  RUNS,
+  SEED,
+  tableIds,
+} from "./fuzz/harness.ts";
 
 const ORIGIN = "http://nimbus.test";
 /** Long runs take a while on a busy machine: allow 100 ms an input, at least 10 minutes. */
 const TIMEOUT = Math.max(600_000, RUNS * 100);
 
-/** A browser's cookie and CSRF token, so some fuzzed requests get past CSRF into validation. */
-async function session(target: { fetch(r: Request): Promise<Response> }, page: string) {
-  const res = await target.fetch(
-    new Request(`${ORIGIN}${page}`, { headers: { Accept: "text/html" } }),
-  );
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? "";
-  return { cookie, token };
-}
+let linkIds: number[] = [];
+let commentIds: number[] = [];
+let served = 0;
+const target = {
+  async fetch(r: Request): Promise<Response> {
+    const res = await exports.default.fetch(r);
+    // Links and comments come and go: the fuzzer picks among the ids there are now.
+    if (++served % 50 === 0) {
+      linkIds = await tableIds("links");
+      commentIds = await tableIds("comments");
+    }
+    return res;
+  },
+};
 
-async function ids(table: string): Promise<number[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT id FROM ${table} ORDER BY id DESC LIMIT 50`,
-  ).all<{ id: number }>();
-  return results.map((r) => r.id);
+const shortText = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), injection);
+const linkRecord = fc.record(
+  {
+    title: mostly(shortText, text),
+    url: mostly(
+      fc.webUrl(),
+      fc.oneof(
+        injection,
+        fc.constantFrom("http://127.0.0.1/", "ftp://x", "https://", "http://user@host/", ""),
+      ),
+    ),
+    description: mostly(shortText, text),
+  },
+  { requiredKeys: [] },
+);
+const commentRecord = fc.record(
+  { author: mostly(shortText, text), body: mostly(shortText, text) },
+  { requiredKeys: [] },
+);
+const signInRecord = fc.record(
+  { password: mostly(fc.constantFrom("nimbus-editor", "wrong"), text) },
+  { requiredKeys: [] },
+);
+const voteRecord = fc.record(
+  { back: mostly(fc.constantFrom("/", "/links", "/links?page=2"), fc.oneof(injection, text)) },
+  { requiredKeys: [] },
+);
+/** Records of the demo's models (and its sign-in and vote forms), by path. */
+function records(path: string): fc.Arbitrary<Record<string, unknown>> {
+  if (path.includes("/comments")) return commentRecord;
+  if (path.includes("/vote")) return voteRecord;
+  if (path.startsWith("/session")) return signInRecord;
+  return linkRecord;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
 
 describe("fuzz: the demo's routes", () => {
-  let known: number[] = [];
   beforeAll(async () => {
     for (let i = 0; i < 3; i++) {
       await exports.default.fetch(
@@ -54,14 +85,15 @@ describe("fuzz: the demo's routes", () => {
         }),
       );
     }
-    known = await ids("links");
+    linkIds = await tableIds("links");
+    commentIds = await tableIds("comments");
   });
 
   it(`never answers 5xx, and a 4xx writes nothing (${RUNS} inputs)`, {
     timeout: TIMEOUT,
   }, async () => {
     const tally = await fuzzRoutes({
-      target: exports.default,
+      target,
       label: "demo",
       origin: ORIGIN,
       templates: [
@@ -82,12 +114,17 @@ describe("fuzz: the demo's routes", () => {
         "/assets/live-list.js",
         "/:id",
       ],
-      ids: () => known,
+      ids: () => [...linkIds, ...commentIds],
       tables: [
         "SELECT count(*) AS n, max(id) AS m, total(votes) AS v, total(length(title) + length(url) + length(coalesce(description, ''))) AS len, max(updated_at) AS u FROM links",
         "SELECT count(*) AS n, max(id) AS m, total(length(author) + length(body)) AS len, max(updated_at) AS u FROM comments",
       ],
-      session: await session(exports.default, "/links/new"),
+      session: await browserSession(target, `${ORIGIN}/links/new`),
+      records,
+      writes: {
+        collections: ["/links", "/links/:id/vote", "/links/:id/comments", "/session"],
+        members: ["/links/:id", "/links/:id/comments/:cid", "/session"],
+      },
     });
     console.log(JSON.stringify({ fuzz: "demo", seed: SEED, ...tally }));
   });

@@ -8,7 +8,15 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { INJECTIONS, injection, text } from "./fuzz/arbitraries.ts";
-import { fuzzRoutes, RUNS, SEED } from "./fuzz/harness.ts";
+import {
+  browserSession,
+  escapeHtml,
+  fuzzRoutes,
+  mostly,
+  RUNS,
+  SEED,
+  tableIds,
+} from "./fuzz/harness.ts";
 
 const ORIGIN = "http://nimbus.test";
 /** Long runs take a while on a busy machine: allow 100 ms an input, at least 10 minutes. */
@@ -26,37 +34,12 @@ const target = {
     const res = await app.fetch(r, env);
     // Rows come and go: the fuzzer picks among the ids there are now.
     if (++served % 50 === 0 && authorIds.length > 0) {
-      authorIds = await ids("authors");
-      articleIds = await ids("articles");
+      authorIds = await tableIds("authors");
+      articleIds = await tableIds("articles");
     }
     return res;
   },
 };
-
-async function ids(table: string): Promise<number[]> {
-  const { results } = await env.DB.prepare(
-    `SELECT id FROM ${table} ORDER BY id DESC LIMIT 50`,
-  ).all<{ id: number }>();
-  return results.map((r) => r.id);
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
-
-async function session(page: string) {
-  const res = await target.fetch(
-    new Request(`${ORIGIN}${page}`, { headers: { Accept: "text/html" } }),
-  );
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? "";
-  return { cookie, token };
-}
 
 async function create(path: string, record: Record<string, unknown>): Promise<Response> {
   return await target.fetch(
@@ -82,13 +65,10 @@ beforeAll(async () => {
     const { data } = (await res.json()) as { data: { id: number } };
     await create("/articles", { title: `Article ${i}`, authorId: data.id, slug: `s-${i}` });
   }
-  authorIds = await ids("authors");
-  articleIds = await ids("articles");
+  authorIds = await tableIds("authors");
+  articleIds = await tableIds("articles");
 }, 60_000);
 
-/** A value that is usually what the field wants and sometimes anything a client could send. */
-const mostly = <T>(good: fc.Arbitrary<T>, odd: fc.Arbitrary<unknown>) =>
-  fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: odd });
 const shortText = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), injection);
 const authorRecord = fc.record(
   {
@@ -151,7 +131,7 @@ describe("fuzz: a CLI-generated scaffold's routes (HTML and JSON)", () => {
         "SELECT count(*) AS n, max(id) AS m, total(length(name) + length(coalesce(email, '')) + length(coalesce(bio, ''))) AS len, max(updated_at) AS u FROM authors",
         "SELECT count(*) AS n, max(id) AS m, total(length(title) + length(coalesce(body, '')) + length(coalesce(slug, ''))) AS len, total(words) AS w, total(rating) AS r, total(published) AS p, total(published_at) AS pa, total(author_id) AS a, max(updated_at) AS u FROM articles",
       ],
-      session: await session("/articles/new"),
+      session: await browserSession(target, `${ORIGIN}/articles/new`),
       records,
       writes: {
         collections: ["/authors", "/articles"],

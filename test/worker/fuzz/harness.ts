@@ -46,16 +46,23 @@ export async function fuzzRoutes(options: {
   session: { cookie: string; token: string };
   runs?: number;
   /**
-   * Where the app takes writes (`/posts`; `/posts/:id`): some requests are then a real client's
-   * create, update or delete there.
+   * Where the app takes writes: `collections` take POSTs (`/posts`, `/posts/:id/vote`), `members`
+   * PATCH, PUT and DELETE (`/posts/:id`, `/posts/:id/comments/:cid`); every `:name` is filled
+   * with one of `ids()`. Two fifths of the requests are then a real client's write there.
    */
   writes?: { collections: readonly string[]; members: readonly string[] };
+  /** Runs before each input, outside its before/after comparison; true when it wrote. */
+  between?: () => Promise<boolean>;
+  /** Headers every request carries (e.g. a client address, so rate limits key on many). */
+  headers?: fc.Arbitrary<Record<string, string>>;
   /** Plausible records of the app's models, for bodies (see `body`). */
   records?: (path: string) => fc.Arbitrary<Record<string, unknown>>;
   /** Names the target in progress lines (every 1,000 inputs). */
   label: string;
 }): Promise<Tally> {
   const tally: Tally = { inputs: 0, byStatus: {} };
+  const fill = (template: string) =>
+    template.replace(/:[a-zA-Z]+/g, () => String(pickId(options.ids())));
   // The database as the last request left it: a 4xx is checked against it and, having written
   // nothing, leaves it current; anything else may have written, so it is read again.
   let current: string | undefined;
@@ -82,7 +89,7 @@ export async function fuzzRoutes(options: {
           target: fc.oneof(
             {
               weight: 2,
-              arbitrary: fc.constantFrom(...writes.collections).map((p) => ["POST", p]),
+              arbitrary: fc.constantFrom(...writes.collections).map((p) => ["POST", fill(p)]),
             },
             {
               weight: 2,
@@ -90,9 +97,8 @@ export async function fuzzRoutes(options: {
                 .tuple(
                   fc.constantFrom("PATCH", "PUT", "DELETE"),
                   fc.constantFrom(...writes.members),
-                  fc.constant(null).map(() => pickId(options.ids())),
                 )
-                .map(([m, p, id]) => [m, p.replace(":id", String(id))]),
+                .map(([m, p]) => [m, fill(p)]),
             },
           ),
           suffix: fc.constantFrom("", "", "", ".json"),
@@ -128,12 +134,15 @@ export async function fuzzRoutes(options: {
             .map((b) => ({ ...r, body: b })),
         )
     : undefined;
-  const request = plausibleWrite
-    ? fc.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 2, arbitrary: plausibleWrite })
-    : anyRequest;
+  const request = fc.tuple(
+    plausibleWrite
+      ? fc.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 2, arbitrary: plausibleWrite })
+      : anyRequest,
+    options.headers ?? fc.constant({}),
+  );
   await fc.assert(
-    fc.asyncProperty(request, async (r) => {
-      const headers = new Headers();
+    fc.asyncProperty(request, async ([r, extra]) => {
+      const headers = new Headers(extra);
       if (r.type !== undefined) headers.set("Content-Type", r.type);
       if (r.accept) headers.set("Accept", r.accept);
       if (r.origin) headers.set("Origin", r.origin);
@@ -154,6 +163,7 @@ export async function fuzzRoutes(options: {
       } catch {
         return; // Not a request any client could send (e.g. an invalid URL or method).
       }
+      if (await options.between?.()) current = undefined;
       const before = current ?? (await fingerprint(options.tables));
       const res = await options.target.fetch(req);
       if (res.webSocket) {
@@ -174,3 +184,41 @@ export async function fuzzRoutes(options: {
   );
   return tally;
 }
+
+/** A browser's cookie and CSRF token from `page`, so fuzzed requests can get past CSRF. */
+export async function browserSession(
+  target: FuzzTarget,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ cookie: string; token: string }> {
+  const res = await target.fetch(
+    new Request(url, { headers: { Accept: "text/html", ...headers } }),
+  );
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const token = /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? "";
+  return { cookie, token };
+}
+
+/** The newest ids of `table` (at most 50), for paths and references. */
+export async function tableIds(table: string): Promise<number[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT id FROM ${table} ORDER BY id DESC LIMIT 50`,
+  ).all<{ id: number }>();
+  return results.map((r) => r.id);
+}
+
+/** `s` as the views escape it. */
+export const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+
+/** A value that is usually what the field wants and sometimes anything a client could send. */
+export const mostly = <T>(
+  good: fc.Arbitrary<T>,
+  odd: fc.Arbitrary<unknown>,
+): fc.Arbitrary<unknown> => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: odd });

@@ -1,5 +1,6 @@
 // Vitest globalSetup of the "worker" project: an app made by the CLI's own generators (what
-// `nimbus new` writes, then `nimbus generate scaffold Author ...` and `... Article ...`), under
+// `nimbus new` writes, then `nimbus generate scaffold Author ...` and `... Article ...`,
+// `nimbus generate authentication` and `nimbus generate scaffold Note ... --owner`), under
 // test/artifacts (ignored by git, tsc and biome). The fuzz suite imports its app.ts and applies
 // its migrations (inject("scaffoldMigrations")). Regenerated whenever the generators or the
 // field list change; otherwise the last one is reused (drizzle-kit takes a few seconds).
@@ -18,6 +19,7 @@ import { dirname, join } from "node:path";
 import type { D1Migration } from "@cloudflare/vitest-plugin";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import type { TestProject } from "vitest/node";
+import { generateAuthentication } from "../../../src/cli/generate/authentication/generator.ts";
 import { generate } from "../../../src/cli/generate/generator.ts";
 import { projectAt } from "../../../src/cli/project.ts";
 import { tsconfig, wranglerToml } from "../../../src/cli/templates/config.ts";
@@ -30,6 +32,12 @@ declare module "vitest" {
     scaffoldMigrations: D1Migration[];
   }
 }
+
+/** After the accounts (`nimbus generate authentication`): a scaffold only its owner may edit. */
+export const OWNED: readonly [string, readonly string[]] = [
+  "Note",
+  ["title:string:required", "body:text"],
+];
 
 /** Where the generated app lives; the fuzz test imports `${SCAFFOLD_DIR}/src/app.ts`. */
 export const SCAFFOLD_DIR = join(NIMBUS_ROOT, "test", "artifacts", "fuzz-scaffold");
@@ -56,7 +64,7 @@ export const SCAFFOLDS: readonly (readonly [string, readonly string[], string?])
 
 function stamp(): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify(SCAFFOLDS));
+  hash.update(JSON.stringify([SCAFFOLDS, OWNED]));
   for (const dir of ["src/cli/generate", "src/cli/templates"]) {
     // Recursive: generators keep templates in folders of their own (generate/authentication).
     for (const file of readdirSync(join(NIMBUS_ROOT, dir), {
@@ -95,6 +103,12 @@ async function generateApp(root: string): Promise<void> {
   try {
     for (const [name, fields, unique] of SCAFFOLDS)
       await generate(project, "scaffold", name, fields, { force: false, skip: false, unique });
+    await generateAuthentication(project, { force: false, skip: false });
+    await generate(project, "scaffold", OWNED[0], OWNED[1], {
+      force: false,
+      skip: false,
+      owner: true,
+    });
   } finally {
     process.stdout.write = write_;
   }
