@@ -42,16 +42,21 @@ const child = spawn(
   },
 );
 let output = "";
-const latest: Record<string, { inputs: number; byStatus: Record<string, number> }> = {};
+interface Tally {
+  inputs: number;
+  byStatus: Record<string, number>;
+  writesByStatus?: Record<string, number>;
+}
+const latest: Record<string, Tally> = {};
 const onData = (chunk: Buffer) => {
   const text = chunk.toString();
   output += text;
   for (const line of text.split("\n")) {
     const match = /\{"(?:progress|fuzz)":"(\w+)".*\}/.exec(line);
     if (!match?.[1]) continue;
-    const parsed = JSON.parse(match[0]) as { inputs: number; byStatus: Record<string, number> };
-    latest[match[1]] = { inputs: parsed.inputs, byStatus: parsed.byStatus };
-    process.stdout.write(`${match[1]}: ${parsed.inputs} inputs\n`);
+    const { inputs, byStatus, writesByStatus } = JSON.parse(match[0]) as Tally;
+    latest[match[1]] = { inputs, byStatus, writesByStatus };
+    process.stdout.write(`${match[1]}: ${inputs} inputs\n`);
   }
 };
 child.stdout.on("data", onData);

@@ -43,15 +43,24 @@ let tokenIds: number[] = [];
 let noteIds: number[] = [];
 let served = 0;
 
+/** Set when a response may have ended or rotated `account`'s session (a sign-in, a sign-out). */
+let mayBeLost = false;
 const target = {
   async fetch(r: Request): Promise<Response> {
-    return await app.fetch(r, env);
+    const res = await app.fetch(r, env);
+    if (r.headers.get("Cookie") === account.cookie && res.headers.has("Set-Cookie"))
+      mayBeLost = true;
+    return res;
   },
 };
 
-/** Every 50 inputs (between two, not inside one): new ids, the user signed in again. */
+/**
+ * Between two inputs (not inside one's comparison): the user signed in again when a request may
+ * have signed it out, and new ids every 50.
+ */
 async function between(): Promise<boolean> {
-  if (++served % 50 !== 0) return false;
+  if (!mayBeLost && ++served % 50 !== 0) return false;
+  mayBeLost = false;
   return await refresh();
 }
 

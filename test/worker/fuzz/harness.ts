@@ -21,6 +21,8 @@ export interface FuzzTarget {
 export interface Tally {
   inputs: number;
   byStatus: Record<string, number>;
+  /** The statuses of the real client's writes alone (see `writes`). */
+  writesByStatus: Record<string, number>;
 }
 
 function pickId(ids: number[]): number {
@@ -60,7 +62,7 @@ export async function fuzzRoutes(options: {
   /** Names the target in progress lines (every 1,000 inputs). */
   label: string;
 }): Promise<Tally> {
-  const tally: Tally = { inputs: 0, byStatus: {} };
+  const tally: Tally = { inputs: 0, byStatus: {}, writesByStatus: {} };
   const fill = (template: string) =>
     template.replace(/:[a-zA-Z]+/g, () => String(pickId(options.ids())));
   // The database as the last request left it: a 4xx is checked against it and, having written
@@ -78,6 +80,7 @@ export async function fuzzRoutes(options: {
       withTokenHeader: fc.boolean(),
       withTokenField: fc.boolean(),
       upgrade: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
+      real: fc.constant(false),
     })
     .chain((r) => body(r.type, options.records?.(r.path)).map((b) => ({ ...r, body: b })));
   // Requests a real client of the app would send (its session, its token, its own origin, a
@@ -114,6 +117,7 @@ export async function fuzzRoutes(options: {
           withTokenHeader: fc.boolean(),
           withTokenField: fc.constant(true),
           upgrade: fc.constant(false),
+          real: fc.constant(true),
         })
         .map(({ target, suffix, ...r }) => ({
           ...r,
@@ -173,6 +177,7 @@ export async function fuzzRoutes(options: {
       const answer = await res.text();
       tally.inputs += 1;
       tally.byStatus[res.status] = (tally.byStatus[res.status] ?? 0) + 1;
+      if (r.real) tally.writesByStatus[res.status] = (tally.writesByStatus[res.status] ?? 0) + 1;
       const what = describe(r.method, url, headers, text);
       expect(res.status, `${what}\n→ ${answer.slice(0, 500)}`).toBeLessThan(500);
       current = await fingerprint(options.tables);
