@@ -69,3 +69,14 @@ export type NimbusContext<
   Path extends string = string,
   Env extends AnyNimbusEnv = NimbusEnv,
 > = Context<Env, Path>;
+
+/**
+ * One of Nimbus's request variables, read with `c.get`: `c.var` copies every variable into a
+ * new object on each read, which the framework's own code (run on every request) avoids.
+ */
+export function nimbusVar<K extends keyof NimbusVariables>(
+  c: Context<AnyNimbusEnv> | Context,
+  key: K,
+): NimbusVariables[K] {
+  return (c as unknown as Context<{ Variables: NimbusVariables }>).get(key);
+}

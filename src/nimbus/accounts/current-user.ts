@@ -13,9 +13,11 @@ export const USER_ID_KEY = "userId";
  * rules, `requireUser()` and the session expiry all ask this one function.
  */
 export function currentUserId<E extends AnyNimbusEnv>(c: Context<E>): UserId | undefined {
-  const vars = c.var as Partial<NimbusVariables>;
-  if (vars.tokenUserId != null) return vars.tokenUserId;
-  const id = vars.session?.get(USER_ID_KEY);
+  // c.get reads one variable; c.var would copy all of them into a new object on every call.
+  const vars = c as unknown as Context<{ Variables: Partial<NimbusVariables> }>;
+  const tokenUserId = vars.get("tokenUserId");
+  if (tokenUserId != null) return tokenUserId;
+  const id = vars.get("session")?.get(USER_ID_KEY);
   return typeof id === "string" || typeof id === "number" ? id : undefined;
 }
 

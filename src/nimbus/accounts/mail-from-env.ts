@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { NimbusVariables } from "../env.ts";
+import { nimbusVar } from "../env.ts";
 import { type Mailer, MailNotConfigured } from "./mail.ts";
 import { httpMailer } from "./mail-http.ts";
 import { developmentOutbox } from "./mail-outbox.ts";
@@ -31,7 +31,7 @@ export function mailerFromEnv(c: Context): Mailer {
     });
   }
   if (env.NIMBUS_ENV === "development") {
-    return developmentOutbox((c.var as NimbusVariables).db);
+    return developmentOutbox(nimbusVar(c, "db"));
   }
   throw new MailNotConfigured();
 }

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { NimbusVariables } from "../env.ts";
+import { nimbusVar } from "../env.ts";
 import { NotFound } from "../http/errors.ts";
 import { developmentOutbox, type OutboxMail } from "./mail-outbox.ts";
 
@@ -31,10 +31,9 @@ export async function devOutbox(c: Context): Promise<Response> {
   if ((c.env as { NIMBUS_ENV?: string } | undefined)?.NIMBUS_ENV !== "development") {
     throw new NotFound("There is no outbox outside development.");
   }
-  const vars = c.var as NimbusVariables;
-  const mails = await developmentOutbox(vars.db).list();
+  const mails = await developmentOutbox(nimbusVar(c, "db")).list();
   c.header("Cache-Control", "no-store");
-  if (vars.format === "json") return c.json({ data: mails });
+  if (nimbusVar(c, "format") === "json") return c.json({ data: mails });
   return c.render(
     <>
       <h1>Outbox</h1>

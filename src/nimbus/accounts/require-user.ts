@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AnyNimbusEnv, NimbusVariables } from "../env.ts";
+import { type AnyNimbusEnv, nimbusVar } from "../env.ts";
 import { currentUserId, USER_ID_KEY } from "./current-user.ts";
 import { signInRequired } from "./sign-in-redirect.ts";
 
@@ -24,7 +24,7 @@ export function requireUser<E extends AnyNimbusEnv>(
     const signedIn =
       key === USER_ID_KEY
         ? currentUserId(c) !== undefined
-        : (c.var as NimbusVariables).session.get(key) != null;
+        : nimbusVar(c, "session").get(key) != null;
     if (signedIn) return next();
     return signInRequired(c, { signInPath: options.signInPath });
   };

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AnyNimbusEnv, NimbusVariables } from "../env.ts";
+import { type AnyNimbusEnv, nimbusVar } from "../env.ts";
 import { Unauthorized } from "../http/errors.ts";
 import { safeReturnPath } from "../security/return-path.ts";
 
@@ -16,7 +16,7 @@ export function signInRequired<E extends AnyNimbusEnv>(
   c: Context<E>,
   options: { signInPath?: string | undefined; next?: string | undefined } = {},
 ): Response {
-  if ((c.var as NimbusVariables).format === "json") {
+  if (nimbusVar(c, "format") === "json") {
     throw new Unauthorized("Sign in first: this needs a signed-in user.", { scheme: "Bearer" });
   }
   const signIn = options.signInPath ?? DEFAULT_SIGN_IN_PATH;

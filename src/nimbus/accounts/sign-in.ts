@@ -1,9 +1,9 @@
 import type { Context } from "hono";
-import type { AnyNimbusEnv, NimbusVariables } from "../env.ts";
+import { type AnyNimbusEnv, nimbusVar } from "../env.ts";
 import { USER_ID_KEY, type UserId } from "./current-user.ts";
 
 function sessionOf<E extends AnyNimbusEnv>(c: Context<E>) {
-  return (c.var as NimbusVariables).session;
+  return nimbusVar(c, "session");
 }
 
 /**

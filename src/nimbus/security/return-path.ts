@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AnyNimbusEnv, NimbusVariables } from "../env.ts";
+import { type AnyNimbusEnv, nimbusVar } from "../env.ts";
 import { hasBody } from "../http/body.ts";
 
 const BASE = "http://return-path.invalid";
@@ -39,7 +39,7 @@ export async function returnPath<E extends AnyNimbusEnv>(
 ): Promise<string> {
   let value: unknown = c.req.query(field);
   if (value === undefined && hasBody(c.req.raw)) {
-    const body = await (c.var as NimbusVariables).body();
+    const body = await nimbusVar(c, "body")();
     value = body.data[field];
   }
   return safeReturnPath(value) ?? fallback;
