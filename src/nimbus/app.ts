@@ -186,6 +186,7 @@ export function createApp<Bindings extends object = object, Variables extends ob
     if (!rawBodyPaths.some((prefix) => path.startsWith(prefix))) await c.get("body")();
   };
   const cache = new CacheRuntime(options.cache);
+  cache.securityHeaders = headerList;
   cache.refresh = (request, c) => {
     try {
       c.executionCtx.waitUntil(Promise.resolve(app.fetch(request, c.env, c.executionCtx)));

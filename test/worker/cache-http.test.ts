@@ -57,6 +57,42 @@ describe("cache: strong ETags, 304 and Cache-Control", () => {
     expect(await changed.text()).toContain("Retitled for the ETag");
   });
 
+  it("a hit carries the headers its fill had: security headers (HSTS over https), type, cookie", async () => {
+    // Each hit's headers are made in one step with the app's security headers: the same set as
+    // the response that filled the entry, which got them one at a time. Left out: what is this
+    // request's own (the fill's database reads also gave it a consistency token).
+    const perRequest = new Set([
+      "etag",
+      "nimbus-cache",
+      "set-cookie",
+      "date",
+      "x-request-id",
+      "nimbus-consistency",
+    ]);
+    const shown = (res: Response) =>
+      [...res.headers]
+        .filter(([name]) => !perRequest.has(name))
+        .sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const origin of ["http://nimbus.test", "https://nimbus.test"]) {
+      const link = await createLink();
+      const get = () =>
+        mainNode.fetch(
+          new Request(`${origin}/links/${link.id}`, { headers: { Accept: "text/html" } }),
+        );
+      const fill = await get();
+      const hit = await get();
+      expect([cacheStatus(fill), cacheStatus(hit)]).toEqual(["miss", "hit"]);
+      expect(shown(hit)).toEqual(shown(fill));
+      expect(hit.headers.get("Content-Security-Policy")).toContain("default-src 'self'");
+      expect(hit.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+      expect(hit.headers.get("Strict-Transport-Security")).toBe(
+        origin.startsWith("https:") ? "max-age=15552000; includeSubDomains" : null,
+      );
+      expect(hit.headers.get("Set-Cookie")).toContain("nimbus_session=");
+      expect(fill.headers.get("Set-Cookie")).toContain("nimbus_session=");
+    }
+  });
+
   it("a page for one viewer alone still gets its ETag and 304; forms outside the cache are private, no-store", async () => {
     const visitor = new CacheBrowser();
     const form = await visitor.page("/links/new");

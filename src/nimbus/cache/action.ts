@@ -1,12 +1,14 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { readToken } from "../db/consistency/token.ts";
 import type { NimbusEnv } from "../env.ts";
+import { hstsHeader, markSecured, withSecurityHeaders } from "../security/headers.ts";
 import type { Session } from "../security/session.ts";
 import { type Entry, personalize, strongEtag } from "./entry.ts";
 import { clientIsAhead } from "./freshness.ts";
 import { matchesEtag, notModified, PRIVATE } from "./http.ts";
 import { responseKey } from "./key.ts";
 import { logFailure, type RequestCache } from "./request.ts";
+import type { CacheRuntime } from "./runtime.ts";
 import type { CacheRule } from "./types.ts";
 import { shareable, standInSession, storable } from "./viewer.ts";
 
@@ -85,7 +87,7 @@ export function cacheResponse(
         status = "stale";
       } else entry = undefined;
     }
-    if (entry) return serve(c, entry, rule, status);
+    if (entry) return serve(c, entry, rule, status, runtime);
 
     let regenerated = false;
     const fresh = await runtime.once(key, async () => {
@@ -119,7 +121,7 @@ export function cacheResponse(
       return made;
     });
     // A request that waited for another's regeneration was served from the cache too.
-    if (fresh) return serve(c, fresh, rule, regenerated ? "miss" : "hit");
+    if (fresh) return serve(c, fresh, rule, regenerated ? "miss" : "hit", runtime);
     // Not shareable: this request's own answer (a waiter for someone else's runs its own).
     if (!c.finalized) await next();
     return validated(c);
@@ -176,6 +178,7 @@ function serve(
   entry: Entry,
   rule: CacheRule,
   status: "hit" | "stale" | "miss",
+  runtime: CacheRuntime,
 ): Response {
   const token = entry.placeholder === null ? undefined : c.get("session").csrfToken();
   const { body, etag } = personalize(entry, token);
@@ -186,14 +189,40 @@ function serve(
     res.headers.set(STATUS_HEADER, status);
     return replace(c, res);
   }
-  // One header list, made into the response's headers by the runtime in one step.
-  const headers: [string, string][] = [
-    ...entry.headers,
-    ["ETag", etag],
-    ["Cache-Control", cacheControl],
-    [STATUS_HEADER, status],
-  ];
-  return replace(c, new Response(body, { status: entry.status, headers }));
+  // The entry's headers with the app's security headers, made once per entry: the runtime
+  // copies them into the response in one step, leaving this request's own to set.
+  const list = runtime.securityHeaders;
+  const res = new Response(body, {
+    status: entry.status,
+    headers: headersOf(entry, cacheControl, list),
+  });
+  res.headers.set("ETag", etag);
+  if (status !== "hit") res.headers.set(STATUS_HEADER, status);
+  if (!list) return replace(c, res);
+  const hsts = hstsHeader(c);
+  if (hsts) res.headers.set(hsts[0], hsts[1]);
+  return replace(c, markSecured(res));
+}
+
+/** Each entry's headers as a hit sends them (but the ETag), built once; never changed after. */
+const templates = new WeakMap<Entry, { cacheControl: string; headers: Headers }>();
+
+function headersOf(
+  entry: Entry,
+  cacheControl: string,
+  list: readonly (readonly [string, string])[] | undefined,
+): Headers {
+  let template = templates.get(entry);
+  if (template?.cacheControl !== cacheControl) {
+    const headers = new Headers(
+      (list ? withSecurityHeaders(entry.headers, list) : entry.headers) as [string, string][],
+    );
+    headers.set("Cache-Control", cacheControl);
+    headers.set(STATUS_HEADER, "hit");
+    template = { cacheControl, headers };
+    templates.set(entry, template);
+  }
+  return template.headers;
 }
 
 /** A response rendered for this viewer alone: private, with a strong ETag and 304 when it matches. */

@@ -32,17 +32,23 @@ export function fnv1a(text: string): string {
 }
 
 const encoder = new TextEncoder();
-/** Each entry's body as UTF-8, cut where the placeholder stands: encoded once, not per request. */
-const pieces = new WeakMap<Entry, Uint8Array[]>();
+/** An entry's body as UTF-8, cut where the placeholder stands, and those pieces' total size. */
+interface Pieces {
+  parts: Uint8Array[];
+  bytes: number;
+}
+/** Each entry's pieces: encoded once, not per request. */
+const pieces = new WeakMap<Entry, Pieces>();
 
-function piecesOf(entry: Entry): Uint8Array[] {
-  let parts = pieces.get(entry);
-  if (!parts) {
+function piecesOf(entry: Entry): Pieces {
+  let cut = pieces.get(entry);
+  if (!cut) {
     const text = entry.placeholder === null ? [entry.body] : entry.body.split(entry.placeholder);
-    parts = text.map((part) => encoder.encode(part));
-    pieces.set(entry, parts);
+    const parts = text.map((part) => encoder.encode(part));
+    cut = { parts, bytes: parts.reduce((sum, part) => sum + part.byteLength, 0) };
+    pieces.set(entry, cut);
   }
-  return parts;
+  return cut;
 }
 
 /** The entry's body and ETag as one viewer gets them: their own CSRF token in place. */
@@ -50,7 +56,7 @@ export function personalize(
   entry: Entry,
   token: string | undefined,
 ): { body: Uint8Array; etag: string } {
-  const parts = piecesOf(entry);
+  const { parts, bytes } = piecesOf(entry);
   if (parts.length === 1 || token === undefined) {
     return {
       body: parts.length === 1 ? (parts[0] as Uint8Array) : encoder.encode(entry.body),
@@ -58,17 +64,16 @@ export function personalize(
     };
   }
   const filler = encoder.encode(token);
-  let size = filler.byteLength * (parts.length - 1);
-  for (const part of parts) size += part.byteLength;
-  const body = new Uint8Array(size);
+  const body = new Uint8Array(bytes + filler.byteLength * (parts.length - 1));
   let at = 0;
-  parts.forEach((part, i) => {
+  for (let i = 0; i < parts.length; i++) {
     if (i > 0) {
       body.set(filler, at);
       at += filler.byteLength;
     }
+    const part = parts[i] as Uint8Array;
     body.set(part, at);
     at += part.byteLength;
-  });
+  }
   return { body, etag: `${entry.etag.slice(0, -1)}-${fnv1a(token)}"` };
 }

@@ -38,6 +38,11 @@ export class CacheRuntime {
   }
   /** Set by createApp: how a stale entry is refreshed after its response (a request to the app itself). */
   refresh: ((request: Request, c: Context) => void) | undefined;
+  /**
+   * Set by createApp: its security headers, put into a cache hit's response as it is made
+   * instead of one call at a time afterwards.
+   */
+  securityHeaders: readonly (readonly [string, string])[] | undefined;
 
   constructor(settings: CacheSettings = {}) {
     this.#settings = settings;

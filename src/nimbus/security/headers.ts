@@ -76,6 +76,8 @@ export function applySecurityHeaders(
   c: Context<NimbusEnv>,
   list: readonly (readonly [string, string])[],
 ): void {
+  // Made with them in its constructor's list (withSecurityHeaders): nothing left to set.
+  if (secured.has(c.res)) return;
   let headers = c.res.headers;
   try {
     for (const [name, value] of list) headers.set(name, value);
@@ -98,4 +100,37 @@ export function securityHeaders(
     await next();
     applySecurityHeaders(c, list);
   };
+}
+
+/** Responses made with the security headers in their constructor's list (a cache hit). */
+const secured = new WeakSet<Response>();
+/**
+ * `headers` (a response's own, e.g. a cache entry's) followed by the security headers, as
+ * applySecurityHeaders would leave them: one of the same name replaced, `X-Powered-By` dropped.
+ */
+export function withSecurityHeaders(
+  headers: readonly (readonly [string, string])[],
+  list: readonly (readonly [string, string])[],
+): [string, string][] {
+  const replaced = new Set(list.map(([name]) => name.toLowerCase()));
+  replaced.add("x-powered-by");
+  return [...headers.filter(([name]) => !replaced.has(name.toLowerCase())), ...list] as [
+    string,
+    string,
+  ][];
+}
+
+/**
+ * A response whose constructor got its headers from withSecurityHeaders (plus HSTS over https,
+ * `hstsHeader`): applySecurityHeaders, which would set the same values one call at a time
+ * into the runtime, leaves it as it is.
+ */
+export function markSecured(res: Response): Response {
+  secured.add(res);
+  return res;
+}
+
+/** Strict-Transport-Security as applySecurityHeaders sets it, when the request came over https. */
+export function hstsHeader(c: Context<NimbusEnv>): readonly [string, string] | undefined {
+  return requestIsHttps(c) ? ["Strict-Transport-Security", HSTS] : undefined;
 }
