@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../src/cli/generate/manifest.ts";
 import { appFile, schemaFile } from "../../src/cli/templates/source.ts";
 import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
+import { FormBrowser } from "../chaos/support/browser.ts";
 
 const SCAFFOLD = ["generate", "scaffold", "Post", "title:string", "body:text", "published:boolean"];
 // Records that belong to the signed-in user: only the owner edits them.
@@ -140,41 +141,6 @@ async function stopServer(): Promise<void> {
   expect(leftover, "processes of nimbus dev outlived it").toBe(false);
 }
 
-/** A browser's side of HTML forms: cookies kept, CSRF token read from the form page. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-
-  constructor(readonly base: string) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("Accept", "text/html");
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    if (cookie) headers.set("Cookie", cookie);
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: "manual" });
-    for (const set of res.headers.getSetCookie()) {
-      const [pair = ""] = set.split(";");
-      this.cookies.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
-    }
-    return res;
-  }
-
-  async csrfFrom(path: string): Promise<string> {
-    const html = await (await this.request(path)).text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (!token) throw new Error(`no CSRF token on ${path}`);
-    return token;
-  }
-
-  submit(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.request(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: this.base },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-}
-
 function api(base: string, path: string, method = "GET", body?: unknown): Promise<Response> {
   return fetch(`${base}${path}`, {
     method,
@@ -277,7 +243,7 @@ describe("from an empty folder to a working resource", () => {
     expect((await api(base, `/posts/${post.id}.json`)).status).toBe(404);
 
     // HTML: the same through the forms, with the session cookie and the CSRF token.
-    const browser = new Browser(base);
+    const browser = new FormBrowser(base);
     const _csrf = await browser.csrfFrom("/posts/new");
     const form = await browser.submit("/posts", {
       _csrf,
@@ -314,7 +280,7 @@ describe("from an empty folder to a working resource", () => {
     expect((await browser.request(location)).status).toBe(404);
 
     // Accounts over HTTP: sign up, the account page, sign out, sign in with ?next=.
-    const ada = new Browser(base);
+    const ada = new FormBrowser(base);
     const email = "ada@example.com";
     const password = "correct horse battery";
     const signUp = await ada.submit("/registration", {
@@ -350,7 +316,7 @@ describe("from an empty folder to a working resource", () => {
     expect(note.status).toBe(303);
     const notePath = note.headers.get("Location") ?? "";
     expect(notePath).toMatch(/^\/notes\/\d+$/);
-    const bo = new Browser(base);
+    const bo = new FormBrowser(base);
     await bo.submit("/registration", {
       _csrf: await bo.csrfFrom("/registration/new"),
       email: "bo@example.com",
@@ -366,7 +332,7 @@ describe("from an empty folder to a working resource", () => {
     expect(refusedEdit.status).toBe(403);
     const refusedDelete = await bo.submit(notePath, { _csrf: boCsrf, _method: "DELETE" });
     expect(refusedDelete.status).toBe(403);
-    const signedOut = await new Browser(base).request("/notes/new");
+    const signedOut = await new FormBrowser(base).request("/notes/new");
     expect(signedOut.status).toBe(303);
     const adaEdit = await ada.submit(notePath, {
       _csrf: await ada.csrfFrom(`${notePath}/edit`),
