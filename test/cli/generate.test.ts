@@ -1,25 +1,12 @@
-import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CliError, UsageError } from "../../src/cli/errors.ts";
 import { destroy, generate } from "../../src/cli/generate/generator.ts";
 import { readManifest } from "../../src/cli/generate/manifest.ts";
-import { supportFile } from "../../src/cli/generate/support.ts";
 import { type Project, projectAt } from "../../src/cli/project.ts";
-import { tsconfig, vitestConfig, wranglerToml } from "../../src/cli/templates/config.ts";
-import { appFile, journalFile, schemaFile, workerFile } from "../../src/cli/templates/source.ts";
-import { setupFile } from "../../src/cli/templates/tests.ts";
 import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
+import { runTool, writeIn, writeTestApp } from "../support/test-app.ts";
 
 // Under test/artifacts (ignored by git, tsc and biome), so node_modules resolve from the checkout.
 const ARTIFACTS = join(NIMBUS_ROOT, "test", "artifacts");
@@ -27,47 +14,18 @@ const options = { force: false, skip: false };
 let root: string;
 let project: Project;
 
-function write(path: string, content: string): void {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-}
+const write = (path: string, content: string) => writeIn(root, path, content);
 
 const read = (path: string) => readFileSync(join(root, path), "utf8");
 const exists = (path: string) => existsSync(join(root, path));
 
-/** A tool of the checkout, run on this Node in the test app; its output if it fails. */
-function run(tool: string, args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(
-    process.execPath,
-    [join(NIMBUS_ROOT, "node_modules", ".bin", tool), ...args],
-    {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-      timeout: 120_000,
-    },
-  );
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
+/** A tool of the checkout, run on this Node in the test app. */
+const run = (tool: string, args: string[]) => runTool(root, tool, args, 120_000);
 
 beforeAll(() => {
   mkdirSync(ARTIFACTS, { recursive: true });
   root = mkdtempSync(join(ARTIFACTS, "cli-generate-"));
-  write("package.json", JSON.stringify({ name: "gen", private: true, type: "module" }));
-  write("wrangler.toml", wranglerToml("gen"));
-  write("tsconfig.json", tsconfig());
-  write("vitest.config.ts", vitestConfig());
-  write("src/app.ts", appFile());
-  write("src/worker.ts", workerFile());
-  write("src/models/schema.ts", schemaFile());
-  write("migrations/meta/_journal.json", journalFile());
-  write("test/setup.ts", setupFile());
-  write("test/support/browser.ts", supportFile());
-  // The app's node_modules as npm install would make it: the framework and the tools, from here.
-  mkdirSync(join(root, "node_modules"));
-  for (const entry of readdirSync(join(NIMBUS_ROOT, "node_modules")))
-    symlinkSync(join(NIMBUS_ROOT, "node_modules", entry), join(root, "node_modules", entry));
-  symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus-web"));
+  writeTestApp(root, "gen");
   project = projectAt(root);
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 });

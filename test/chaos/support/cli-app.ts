@@ -4,10 +4,10 @@
  * Every command runs the built CLI (dist/cli/main.js) in a child process, as `npx nimbus` does.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { NIMBUS_ROOT } from "../../../src/cli/tools.ts";
 import { workerdBinary } from "../../../src/node/cluster/workerd-binary.ts";
+import { linkNodeModules } from "../../support/test-app.ts";
 
 const CLI = join(NIMBUS_ROOT, "dist", "cli", "main.js");
 
@@ -50,13 +50,7 @@ export function nimbus(
 export async function newApp(parent: string, name: string): Promise<string> {
   await nimbus(["new", name, "--skip-install"], parent);
   const app = join(parent, name);
-  const modules = join(app, "node_modules");
-  mkdirSync(modules);
-  for (const entry of readdirSync(join(NIMBUS_ROOT, "node_modules"))) {
-    if (entry !== "nimbus-web")
-      symlinkSync(join(NIMBUS_ROOT, "node_modules", entry), join(modules, entry));
-  }
-  symlinkSync(NIMBUS_ROOT, join(modules, "nimbus-web"));
+  linkNodeModules(app);
   return app;
 }
 

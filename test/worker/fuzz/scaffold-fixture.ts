@@ -5,26 +5,16 @@
 // its migrations (inject("scaffoldMigrations")). Regenerated whenever the generators or the
 // field list change; otherwise the last one is reused (drizzle-kit takes a few seconds).
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { D1Migration } from "@cloudflare/vitest-plugin";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import type { TestProject } from "vitest/node";
 import { generateAuthentication } from "../../../src/cli/generate/authentication/generator.ts";
 import { generate } from "../../../src/cli/generate/generator.ts";
 import { projectAt } from "../../../src/cli/project.ts";
-import { tsconfig, wranglerToml } from "../../../src/cli/templates/config.ts";
-import { appFile, journalFile, schemaFile, workerFile } from "../../../src/cli/templates/source.ts";
 import { NIMBUS_ROOT } from "../../../src/cli/tools.ts";
+import { writeTestApp } from "../../support/test-app.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -80,22 +70,7 @@ function stamp(): string {
 
 async function generateApp(root: string): Promise<void> {
   rmSync(root, { recursive: true, force: true });
-  const write = (path: string, content: string) => {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  };
-  write("package.json", JSON.stringify({ name: "fuzz-scaffold", private: true, type: "module" }));
-  write("wrangler.toml", wranglerToml("fuzz-scaffold"));
-  write("tsconfig.json", tsconfig());
-  write("src/app.ts", appFile());
-  write("src/worker.ts", workerFile());
-  write("src/models/schema.ts", schemaFile());
-  write("migrations/meta/_journal.json", journalFile());
-  // node_modules as `npm install` would make it: the tools from here, nimbus-web this checkout.
-  mkdirSync(join(root, "node_modules"));
-  for (const entry of readdirSync(join(NIMBUS_ROOT, "node_modules")))
-    symlinkSync(join(NIMBUS_ROOT, "node_modules", entry), join(root, "node_modules", entry));
-  symlinkSync(NIMBUS_ROOT, join(root, "node_modules", "nimbus-web"));
+  writeTestApp(root, "fuzz-scaffold", { tests: false });
   const project = projectAt(root);
   // The generators report each file on stdout; the test run's output has no use for them.
   const write_ = process.stdout.write;
