@@ -13,14 +13,12 @@ import {
   escapeHtml,
   fuzzRoutes,
   mostly,
+  ORIGIN,
   RUNS,
   SEED,
+  TIMEOUT,
   tableIds,
 } from "./fuzz/harness.ts";
-
-const ORIGIN = "http://nimbus.test";
-/** Long runs take a while on a busy machine: allow 100 ms an input, at least 10 minutes. */
-const TIMEOUT = Math.max(600_000, RUNS * 100);
 
 interface App {
   fetch(request: Request, env: unknown): Response | Promise<Response>;

@@ -7,6 +7,10 @@ import { body, contentType, encodeRecord, method, path, query } from "./arbitrar
 export const RUNS = Number((env as { NIMBUS_FUZZ_RUNS?: string }).NIMBUS_FUZZ_RUNS ?? "") || 120;
 /** A fixed seed unless the script asks for another, so a failure in `npm test` replays. */
 export const SEED = Number((env as { NIMBUS_FUZZ_SEED?: string }).NIMBUS_FUZZ_SEED ?? "") || 1313;
+/** The origin every fuzzed request is sent to (and a real client's Origin header). */
+export const ORIGIN = "http://nimbus.test";
+/** Long runs take a while on a busy machine: allow 100 ms an input, at least 10 minutes. */
+export const TIMEOUT = Math.max(600_000, RUNS * 100);
 
 /** One row per query, summing what a request could write (counts, ids, lengths, timestamps). */
 export async function fingerprint(queries: readonly string[]): Promise<string> {
