@@ -46,13 +46,17 @@ export const ApiToken = model(apiTokens, {
 });
 `;
 
-/** src/models/password-reset.ts */
-export const PASSWORD_RESET_MODEL = `import { index, integer, table, text } from "nimbus-web";
+/**
+ * A table of single-use links the app mails (the token's hash, an expiry, when it was used),
+ * one per purpose: password resets and email confirmations are the same shape.
+ */
+function mailedLinkModel(doc: string, name: string, tableName: string): string {
+  return `import { index, integer, table, text } from "nimbus-web";
 import { users } from "./user.ts";
 
-/** Password reset links: the token is mailed, only its hash is kept; one use, then expired. */
-export const passwordResets = table(
-  "password_resets",
+/** ${doc} */
+export const ${name} = table(
+  "${tableName}",
   {
     userId: integer()
       .notNull()
@@ -61,25 +65,21 @@ export const passwordResets = table(
     expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
     usedAt: integer({ mode: "timestamp_ms" }),
   },
-  (t) => [index("password_resets_user_id").on(t.userId)],
+  (t) => [index("${tableName}_user_id").on(t.userId)],
 );
 `;
+}
+
+/** src/models/password-reset.ts */
+export const PASSWORD_RESET_MODEL = mailedLinkModel(
+  "Password reset links: the token is mailed, only its hash is kept; one use, then expired.",
+  "passwordResets",
+  "password_resets",
+);
 
 /** src/models/email-verification.ts */
-export const EMAIL_VERIFICATION_MODEL = `import { index, integer, table, text } from "nimbus-web";
-import { users } from "./user.ts";
-
-/** Links that confirm an email address: the token is mailed, only its hash is kept. */
-export const emailVerifications = table(
+export const EMAIL_VERIFICATION_MODEL = mailedLinkModel(
+  "Links that confirm an email address: the token is mailed, only its hash is kept.",
+  "emailVerifications",
   "email_verifications",
-  {
-    userId: integer()
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    tokenHash: text().notNull().unique(),
-    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
-    usedAt: integer({ mode: "timestamp_ms" }),
-  },
-  (t) => [index("email_verifications_user_id").on(t.userId)],
 );
-`;
