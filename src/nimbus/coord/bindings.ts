@@ -1,5 +1,6 @@
 import type { NimbusCoordinator } from "./coordinator.ts";
 import type { NimbusRoom } from "./room.ts";
+import { COORD_WORKER_EXPORT, COORD_WRANGLER_LINES } from "./setup-lines.ts";
 import {
   type CoordinatorCalls,
   type HostBinding,
@@ -29,20 +30,10 @@ export interface CoordBindings {
 
 const SETUP = `Add to wrangler.toml:
 
-[[durable_objects.bindings]]
-name = "NIMBUS_COORDINATOR"
-class_name = "NimbusCoordinator"
-
-[[durable_objects.bindings]]
-name = "NIMBUS_ROOM"
-class_name = "NimbusRoom"
-
-[[migrations]]
-tag = "nimbus-coord-v1"
-new_sqlite_classes = ["NimbusCoordinator", "NimbusRoom"]
+${COORD_WRANGLER_LINES}
 
 and re-export the classes from your worker entry:
-export { NimbusCoordinator, NimbusRoom } from "nimbus-web/coord";`;
+${COORD_WORKER_EXPORT}`;
 
 function missing(binding: string): Error {
   return new Error(

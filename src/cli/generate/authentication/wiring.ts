@@ -1,5 +1,6 @@
 // The edits that plug accounts into an app's own files (app.ts, worker.ts, wrangler.toml):
 // each idempotent, each leaving the file alone, with a note, when it is not shaped as expected.
+import { COORD_WORKER_EXPORT, COORD_WRANGLER_LINES } from "../../../nimbus/coord/setup-lines.ts";
 import { addImport } from "../register.ts";
 
 export const ROUTES_IMPORT = 'import { accounts } from "./accounts/routes.ts";';
@@ -41,8 +42,6 @@ export function wireApp(source: string): Wired {
   return { text, manual };
 }
 
-const COORD_EXPORT = 'export { NimbusCoordinator, NimbusRoom } from "nimbus-web/coord";';
-
 /** worker.ts: nimbus/coord's Durable Object classes, which wrangler.toml binds. */
 export function wireWorker(source: string): Wired {
   if (/\bNimbusCoordinator\b/.test(source)) return { text: source, manual: [] };
@@ -53,24 +52,14 @@ export function wireWorker(source: string): Wired {
     0,
     "",
     "// nimbus/coord's Durable Objects (bound in wrangler.toml): sessions and rate limits.",
-    COORD_EXPORT,
+    COORD_WORKER_EXPORT,
   );
   return { text: lines.join("\n").replace(/\n{3,}/g, "\n\n"), manual: [] };
 }
 
 const COORD_CONFIG = `
 # Coordination (nimbus/coord): server-side sessions, rate limits, counters, locks, jobs, rooms.
-[[durable_objects.bindings]]
-name = "NIMBUS_COORDINATOR"
-class_name = "NimbusCoordinator"
-
-[[durable_objects.bindings]]
-name = "NIMBUS_ROOM"
-class_name = "NimbusRoom"
-
-[[migrations]]
-tag = "nimbus-coord-v1"
-new_sqlite_classes = ["NimbusCoordinator", "NimbusRoom"]
+${COORD_WRANGLER_LINES}
 `;
 
 /** wrangler.toml: the coordinator's Durable Object binding, unless the app has it already. */
