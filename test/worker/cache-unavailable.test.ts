@@ -1,7 +1,5 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createDemoApp } from "../../src/app.ts";
 import { createLink } from "./support/browser.ts";
 import {
   cacheStatus,
@@ -27,18 +25,8 @@ const unreachableCoordinator = {
 };
 
 /** A node of the demo whose nimbus/coord (where the cache's tag versions live) is out of reach. */
-function nodeWithoutCoordination(): Node {
-  const app = createDemoApp({ versionsMaxAgeMs: 0 });
-  const broken = { ...env, NIMBUS_COORDINATOR: unreachableCoordinator };
-  return {
-    async fetch(request) {
-      const ctx = createExecutionContext();
-      const res = await app.fetch(request, broken, ctx);
-      await waitOnExecutionContext(ctx);
-      return res;
-    },
-  };
-}
+const nodeWithoutCoordination = (): Node =>
+  demoNode({ versionsMaxAgeMs: 0 }, { ...env, NIMBUS_COORDINATOR: unreachableCoordinator });
 
 describe("cache: out of reach, it costs speed, never the answer", () => {
   it("a cached page is answered uncached, current and whole when the tag versions can't be read", async () => {

@@ -19,13 +19,14 @@ export const mainNode: Node = exports.default;
  * with the same D1, coordination objects and Cache API as the main one (as nodes of a cluster
  * share a database, a coordination host and, at one location, a cache). Each request finishes
  * its `waitUntil` work before the answer is handed back, so tests see a settled cache.
+ * `bindings` replaces the Worker's env (say, with a binding that fails).
  */
-export function demoNode(cache?: CacheSettings): Node {
+export function demoNode(cache?: CacheSettings, bindings: object = env): Node {
   const app = createDemoApp(cache);
   return {
     async fetch(request) {
       const ctx = createExecutionContext();
-      const res = await app.fetch(request, env, ctx);
+      const res = await app.fetch(request, bindings, ctx);
       await waitOnExecutionContext(ctx);
       return res;
     },
