@@ -228,6 +228,23 @@ describe("owner: only the owner changes a record", () => {
       200,
     );
     expect((await row(id))?.title).toBe("token edit");
+    // A client on another origin (a SPA allowed by CORS) passes the CSRF check with either scheme.
+    for (const scheme of ["Bearer", "Token"]) {
+      const crossOrigin = await app.request(
+        `/notes/${id}`,
+        {
+          method: "PATCH",
+          headers: {
+            ...bearer,
+            Origin: "https://spa.example",
+            Authorization: `${scheme} ${token}`,
+          },
+          body: JSON.stringify({ title: "token edit" }),
+        },
+        testEnv,
+      );
+      expect(crossOrigin.status, scheme).toBe(200);
+    }
     const othersNote = await create(await user(1), "/notes", "not the token's");
     expect((await call(`/notes/${othersNote}`, "PATCH", { title: "x" })).status).toBe(403);
     const forged = await call(`/notes/${id}`, "PATCH", { title: "x" }, "Bearer", "nimbus_forged");

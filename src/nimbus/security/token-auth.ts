@@ -9,13 +9,17 @@ export function bearerToken(c: Pick<Context, "req">): string | undefined {
   return match?.[1];
 }
 
+const TOKEN_SCHEME = /^\s*(?:bearer|token)\s/i;
+
 /**
- * True when the request is authenticated by a bearer token rather than cookies. A page on
- * another site can't attach an Authorization header without a CORS preflight the app must
- * allow, so such a request can't be forged cross-site: the CSRF check lets it through.
+ * True when the request is authenticated by a token (`Authorization: Bearer …` or `Token …`,
+ * the schemes API tokens accept) rather than cookies. A page on another site can't attach an
+ * Authorization header without a CORS preflight the app must allow, so such a request can't be
+ * forged cross-site: the CSRF check lets it through.
  */
 export function sentBearerToken(c: Pick<Context, "req">): boolean {
-  return c.req.header("Authorization")?.trimStart().toLowerCase().startsWith("bearer ") ?? false;
+  const header = c.req.header("Authorization");
+  return header !== undefined && TOKEN_SCHEME.test(header);
 }
 
 export interface TokenAuthOptions<E extends AnyNimbusEnv> {
