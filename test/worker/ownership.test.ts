@@ -43,7 +43,26 @@ app.use(async (c, next) => {
   await next();
 });
 app.resources(
-  resource("/notes", Note, { owner: "userId" }),
+  resource("/notes", Note, {
+    owner: "userId",
+    member: {
+      // Anyone's, as a vote is.
+      star: { method: "post", handler: ({ c, record }) => c.json({ starred: record.id }) },
+      // Only the owner's: checked as an update, before the handler writes.
+      publish: {
+        method: "post",
+        ownerOnly: true,
+        handler: async ({ c, record }) => {
+          await env.DB.prepare(
+            "UPDATE owned_notes SET title = title || ' (published)' WHERE id = ?",
+          )
+            .bind(record.id)
+            .run();
+          return c.json({ published: record.id });
+        },
+      },
+    },
+  }),
   resource("/my-notes", Note, {
     owner: { column: "userId", scope: "own" },
     cache: { index: { ttl: 60 }, show: { ttl: 60 } },
@@ -252,6 +271,40 @@ describe("owner: only the owner changes a record", () => {
     expect(forged.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
     expect(await row(id)).toEqual({ title: "token edit", user_id: 3 });
     expect(await row(othersNote)).toEqual({ title: "not the token's", user_id: 1 });
+  });
+});
+
+describe("owner: the app's own member routes", () => {
+  it("an ownerOnly route runs for the owner only; a plain one for anyone", async () => {
+    const owner = await user(1);
+    const other = await user(2);
+    const id = await create(owner, "/notes", "draft");
+    expect((await other.json(`/notes/${id}/star`, "POST")).status).toBe(200);
+    const refused = await other.json(`/notes/${id}/publish`, "POST");
+    expect(refused.status).toBe(403);
+    expect(await row(id)).toEqual({ title: "draft", user_id: 1 });
+    const anonymous = new TestBrowser(target);
+    expect((await anonymous.json(`/notes/${id}/publish`, "POST")).status).toBe(401);
+    const signIn = await form(anonymous, `/notes/${id}/publish`, {});
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get("Location")).toBe(
+      `/session/new?next=${encodeURIComponent(`/notes/${id}`)}`,
+    );
+    expect(await row(id)).toEqual({ title: "draft", user_id: 1 });
+    const published = await owner.json(`/notes/${id}/publish`, "POST");
+    expect(published.status).toBe(200);
+    expect(await row(id)).toEqual({ title: "draft (published)", user_id: 1 });
+  });
+
+  it("ownerOnly without an owner rule is refused at mount", () => {
+    const bare = createApp({ logRequests: false });
+    expect(() =>
+      bare.resources(
+        resource("/loose-notes", Note, {
+          member: { publish: { method: "post", ownerOnly: true, handler: ({ c }) => c.text("") } },
+        }),
+      ),
+    ).toThrow(/ownerOnly but the resource has no `owner:` rule/);
   });
 });
 

@@ -56,10 +56,21 @@ export interface OwnerGrant {
 }
 
 /** Actions a signed-out client may not run under an owner rule, whatever its scope. */
-const NEEDS_USER = new Set<OwnerAction>(["new", "create", "edit", "update", "destroy", "tunnel"]);
+const NEEDS_USER = new Set<OwnerAction>([
+  "new",
+  "create",
+  "edit",
+  "update",
+  "destroy",
+  "tunnel",
+  "owned",
+]);
 
-/** A default action, the form-method tunnel, or one of the app's own routes. */
-export type OwnerAction = ActionName | "tunnel" | "custom";
+/**
+ * A default action, the form-method tunnel, one of the app's own routes, or one of them marked
+ * `ownerOnly` ("owned": checked as an update is).
+ */
+export type OwnerAction = ActionName | "tunnel" | "custom" | "owned";
 
 /** The user id as the owner column stores it: "7" from a token lookup is 7 in an integer column. */
 function columnValue(owner: OwnerRuntime, userId: UserId): string | number {

@@ -73,6 +73,9 @@ function pick(
 }
 
 /** Registers a resource's routes on an app; returns the Hono patterns it registered. */
+/** Actions on one record that only its owner may run under an owner rule. */
+const CHANGES_RECORD = new Set<OwnerAction>(["edit", "update", "destroy", "tunnel", "owned"]);
+
 export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): string[] {
   const rt = resourceRuntime(resource);
   const options = resource.options as ResourceOptions<AnyModel, string, string>;
@@ -114,6 +117,8 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
   const nextAfterSignIn = (c: Context<NimbusEnv>, action: OwnerAction) => () => {
     const path = new URL(c.req.url).pathname;
     if (action === "create") return enabled("new") ? `${path}/new` : path;
+    // An owner-only route of the app's own: a GET comes back to itself, a post to the record.
+    if (action === "owned") return c.req.method === "GET" ? path : path.replace(/\/[^/]*$/, "");
     return action === "update" || action === "destroy" || action === "tunnel" ? path : undefined;
   };
   const onCollection =
@@ -135,9 +140,15 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
       const grant = ownerGate(owner, c, action, nextAfterSignIn(c, action));
       if (grant instanceof Response) return grant;
       const ctx = await memberContext(rt, c, grant.where);
-      if (action === "edit" || action === "update" || action === "destroy" || action === "tunnel") {
+      if (CHANGES_RECORD.has(action)) {
         const record = ctx.record as Record<string, unknown>;
-        await assertOwner(owner, c, record, grant.userId, action !== "destroy");
+        await assertOwner(
+          owner,
+          c,
+          record,
+          grant.userId,
+          action !== "destroy" && action !== "owned",
+        );
       }
       return handler(ctx);
     };
@@ -196,11 +207,16 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
     on("POST", member, [], tunnel);
   }
   for (const [name, route] of Object.entries(options.member ?? {})) {
+    if (route.ownerOnly && !owner) {
+      throw new Error(
+        `resource("${resource.path}"): member route "${name}" is ownerOnly but the resource has no \`owner:\` rule.`,
+      );
+    }
     on(
       route.method.toUpperCase(),
       `${member}/${name}`,
       route.use,
-      onMember(route.handler as unknown as Handler),
+      onMember(route.handler as unknown as Handler, route.ownerOnly ? "owned" : "custom"),
     );
   }
   return patterns;

@@ -196,6 +196,12 @@ export interface MemberRoute<
   method: RouteMethod;
   /** Middleware for this route only, run before the record is loaded (a rate limit, an auth check). */
   use?: readonly MiddlewareHandler<E>[];
+  /**
+   * Under an `owner:` rule, only the record's owner may call it (as update and destroy): a
+   * signed-out client is sent to sign in (401 for JSON), anyone else gets a 403 before the
+   * handler runs. Without it, a member route is anyone's (a vote).
+   */
+  ownerOnly?: boolean;
   handler: Handler<MemberContext<M, `${MemberPath<Path, Key>}/${string}`, E, Out>>;
 }
 
