@@ -18,8 +18,8 @@ import { parseArgs } from "node:util";
 import type { NodeHostSpec } from "./hosts/serve-node.ts";
 import { readAppConfig } from "./lib/app-config.ts";
 import { buildBundle } from "./lib/bundle.ts";
-import { connectProfiler, inspectorTarget, type Profiler } from "./lib/cpu-profile.ts";
 import { freePort } from "./lib/http.ts";
+import { connectProfiler, findTarget, type Profiler } from "./lib/inspector.ts";
 import { cpuTicks, findInTree, TICKS_PER_SECOND } from "./lib/proc.ts";
 import { runToEnd, start, stopAllOnExit } from "./lib/processes.ts";
 import { demoSource } from "./lib/source.ts";
@@ -92,15 +92,16 @@ async function startHost(label: string, sourceDir: string, workDir: string, prof
   if (workerd === undefined || node === undefined) throw new Error("host processes not found");
   const host: Host = { label, url, workerd, node, profilers: [], samples: [] };
   if (inspect) {
+    // workerd names a Worker's target after it ("app"); Miniflare's are core:user:NAME, next to
+    // its own core: workers. Node lists one target.
+    const worker = await findTarget(
+      inspect.workerd,
+      (t) => t.id.startsWith("core:user:") || !t.id.startsWith("core:"),
+    );
+    const server = await findTarget(inspect.node);
     host.profilers = [
-      {
-        name: "workerd",
-        profiler: await connectProfiler(await inspectorTarget(inspect.workerd, "core:user:")),
-      },
-      {
-        name: "libsql-server",
-        profiler: await connectProfiler(await inspectorTarget(inspect.node)),
-      },
+      { name: "workerd", profiler: await connectProfiler(worker.url) },
+      { name: "libsql-server", profiler: await connectProfiler(server.url) },
     ];
   }
   return { host, stop: () => group.stop() };

@@ -7,13 +7,12 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-
-type Node = {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-};
-type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+import {
+  type CallFrame,
+  type CpuProfile,
+  heaviest,
+  summarizeProfile,
+} from "./lib/profile-summary.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,54 +21,32 @@ const { values, positionals } = parseArgs({
 const top = Number(values.top);
 const file = positionals[0];
 if (!file) throw new Error("usage: summarize-profile.ts FILE.cpuprofile");
-const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
 
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-
-const shortUrl = (url: string) =>
-  url.replace(/^.*\/(node_modules|src|scripts)\//, "$1/") || "(native)";
-const label = (n: Node) =>
-  `${n.callFrame.functionName || "(anonymous)"} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
-
-const self = new Map<string, number>();
-const inclusive = new Map<string, number>();
-const perFile = new Map<string, number>();
-let total = 0;
-profile.samples.forEach((id, i) => {
-  const dt = profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0;
-  total += dt;
-  const node = byId.get(id);
-  if (!node) return;
-  self.set(label(node), (self.get(label(node)) ?? 0) + dt);
-  const f = shortUrl(node.callFrame.url);
-  perFile.set(f, (perFile.get(f) ?? 0) + dt);
-  const seen = new Set<string>();
-  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const l = label(byId.get(cur) as Node);
-    if (seen.has(l)) continue;
-    seen.add(l);
-    inclusive.set(l, (inclusive.get(l) ?? 0) + dt);
-  }
+/** The path from node_modules/, src/ or scripts/ on. */
+const shortUrl = (frame: CallFrame) =>
+  frame.url.replace(/^.*\/(node_modules|src|scripts)\//, "$1/") || "(native)";
+const label = (frame: CallFrame) =>
+  `${frame.functionName || "(anonymous)"} ${shortUrl(frame)}:${frame.lineNumber + 1}`;
+const { all, self, total, perFile } = summarizeProfile(profile, {
+  label,
+  file: shortUrl,
+  sampleTime: "untilNext",
 });
 
-const pct = (t: number) => `${((100 * t) / total).toFixed(1).padStart(5)} %`;
+const pct = (t: number) => `${((100 * t) / all).toFixed(1).padStart(5)} %`;
 const print = (title: string, map: Map<string, number>, filter?: (k: string) => boolean) => {
   console.log(`\n## ${title}`);
-  [...map.entries()]
+  for (const [k, t] of heaviest(map)
     .filter(([k]) => filter?.(k) ?? true)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .forEach(([k, t]) => {
-      console.log(`${pct(t)}  ${k}`);
-    });
+    .slice(0, top))
+    console.log(`${pct(t)}  ${k}`);
 };
-console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled`);
+console.log(`${file}: ${(all / 1000).toFixed(0)} ms sampled`);
 print("self time", self);
 print("self time per file", perFile);
 print(
   "inclusive time",
-  inclusive,
+  total,
   values.match ? (k) => k.includes(values.match as string) : undefined,
 );
