@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { readToken } from "../db/consistency/token.ts";
 import type { NimbusEnv } from "../env.ts";
+import { knownBody, rememberBody } from "../http/known-body.ts";
 import { hstsHeader, markSecured, withSecurityHeaders } from "../security/headers.ts";
 import type { Session } from "../security/session.ts";
 import { type Entry, personalize, strongEtag } from "./entry.ts";
@@ -106,7 +107,7 @@ export function cacheResponse(
         await adopt(c, standIn, placeholder);
         return null;
       }
-      const body = await res.text();
+      const body = knownBody(res) ?? (await res.text());
       const made: Entry = {
         status: res.status,
         headers: [...res.headers].filter(([name]) => !NOT_STORED.has(name.toLowerCase())),
@@ -140,11 +141,14 @@ async function adopt(c: Context<NimbusEnv>, standIn: Session, placeholder: strin
   }
   const res = c.res;
   if (!TEXTUAL.test(res.headers.get("Content-Type") ?? "")) return;
-  const body = await res.text();
+  const body = knownBody(res) ?? (await res.text());
   const personal = body.includes(placeholder)
     ? body.replaceAll(placeholder, real.csrfToken())
     : body;
-  replace(c, new Response(personal, { status: res.status, headers: res.headers }));
+  replace(
+    c,
+    rememberBody(new Response(personal, { status: res.status, headers: res.headers }), personal),
+  );
 }
 
 /**
@@ -229,16 +233,25 @@ function headersOf(
 export async function validated(c: Context<NimbusEnv>): Promise<Response> {
   const res = c.res;
   if (res.status !== 200 || !TEXTUAL.test(res.headers.get("Content-Type") ?? "")) return res;
-  const body = await res.text();
+  // A page Nimbus rendered is a string already: no reading the body back, no copy around it.
+  const known = knownBody(res);
+  const body = known ?? (await res.text());
   const etag = await strongEtag(body);
-  const headers = new Headers(res.headers);
-  headers.set("ETag", etag);
-  headers.set("Cache-Control", PRIVATE);
-  headers.set(STATUS_HEADER, "private");
   if (matchesEtag(c.req.header("If-None-Match"), etag)) {
     const notNew = notModified(etag, PRIVATE, res.headers.getSetCookie());
     notNew.headers.set(STATUS_HEADER, "private");
     return replace(c, notNew);
   }
+  if (known !== undefined) {
+    // Made with `new Response` here, so its headers are mutable and its body is unread.
+    res.headers.set("ETag", etag);
+    res.headers.set("Cache-Control", PRIVATE);
+    res.headers.set(STATUS_HEADER, "private");
+    return res;
+  }
+  const headers = new Headers(res.headers);
+  headers.set("ETag", etag);
+  headers.set("Cache-Control", PRIVATE);
+  headers.set(STATUS_HEADER, "private");
   return replace(c, new Response(body, { status: res.status, headers }));
 }

@@ -9,7 +9,9 @@ interface FormState {
   errors: FieldErrors;
 }
 
-const FormContext = createContext<FormState>({ values: {}, errors: {} });
+/** The state of no form: what a field outside any form (or in a form given nothing) reads. */
+const NO_FORM: FormState = { values: {}, errors: {} };
+const FormContext = createContext<FormState>(NO_FORM);
 
 export interface FormProps {
   action: string;
@@ -27,21 +29,30 @@ export const Form: FC<FormProps> = ({
   action,
   method = "post",
   csrf,
-  values = {},
-  errors = {},
+  values,
+  errors,
   children,
 }) => {
   const native = method === "get" ? "get" : "post";
+  const form = (
+    <form action={action} method={native}>
+      <input type="hidden" name="_csrf" value={csrf} />
+      {native === "post" && method !== "post" ? (
+        <input type="hidden" name="_method" value={method.toUpperCase()} />
+      ) : null}
+      <ErrorSummary errors={errors ?? NO_FORM.errors} />
+      {children}
+    </form>
+  );
+  // A form given no values or errors, outside any other, would provide what its fields read
+  // anyway: it skips the provider, which renders its subtree on its own (a list page has one
+  // such form per row).
+  if (values === undefined && errors === undefined && useContext(FormContext) === NO_FORM) {
+    return form;
+  }
   return (
-    <FormContext.Provider value={{ values, errors }}>
-      <form action={action} method={native}>
-        <input type="hidden" name="_csrf" value={csrf} />
-        {native === "post" && method !== "post" ? (
-          <input type="hidden" name="_method" value={method.toUpperCase()} />
-        ) : null}
-        <ErrorSummary errors={errors} />
-        {children}
-      </form>
+    <FormContext.Provider value={{ values: values ?? {}, errors: errors ?? {} }}>
+      {form}
     </FormContext.Provider>
   );
 };

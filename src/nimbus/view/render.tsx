@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Child, FC } from "hono/jsx";
+import { HtmlEscapedCallbackPhase, resolveCallback } from "hono/utils/html";
 import type { NimbusEnv } from "../env.ts";
+import { rememberBody } from "../http/known-body.ts";
 import type { LayoutProps } from "./layout.tsx";
 
 export interface RenderOptions {
@@ -16,8 +18,11 @@ declare module "hono" {
   }
 }
 
-/** Wraps `content` in the app's layout with this request's session and flash message. */
-export function renderPage(
+/**
+ * Wraps `content` in the app's layout with this request's session and flash message. The page is
+ * made into one string first (as `c.html` would), and the response remembers it (known-body.ts).
+ */
+export async function renderPage(
   c: Context<NimbusEnv>,
   layout: FC<LayoutProps>,
   appName: string | undefined,
@@ -31,5 +36,8 @@ export function renderPage(
       {content}
     </Layout>
   );
-  return c.html(html`<!DOCTYPE html>${page}`, options.status ?? 200);
+  const markup = html`<!DOCTYPE html>${page}`;
+  // A primitive string: `c.html` then answers at once, with no second pass over the markup.
+  const text = String(await resolveCallback(markup, HtmlEscapedCallbackPhase.Stringify, false, {}));
+  return rememberBody(c.html(text, options.status ?? 200) as Response, text);
 }
