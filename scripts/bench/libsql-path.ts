@@ -7,8 +7,12 @@
  * ratios are printed at the end. With --profile DIR, V8 CPU profiles of this checkout's workerd
  * and server (over the inspector, during its last run) are written there: workerd.cpuprofile and
  * libsql-server.cpuprofile (read them with summarize-profile.ts).
+ * --peer adds a host running the hono-drizzle bench peer, unchanged, on the same path (workerd,
+ * the same libSQL server and Nimbus's client: peers/hono-drizzle-libsql), interleaved too: what
+ * hand-written Hono + hono/jsx + drizzle cost over a networked database. With --profile its
+ * workerd profile is written as peer-workerd.cpuprofile.
  *   node scripts/bench/libsql-path.ts [--scenario page] [--duration 10] [--warmup 3]
- *        [--connections 50] [--runs 1] [--baseline REF] [--profile DIR]
+ *        [--connections 50] [--runs 1] [--baseline REF] [--peer] [--profile DIR]
  * Builds dist/ and the demo's bundle from this checkout's working tree.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +42,7 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     runs: { type: "string", default: "1" },
     baseline: { type: "string" },
+    peer: { type: "boolean", default: false },
     profile: { type: "string" },
   },
 });
@@ -54,17 +59,27 @@ type Host = {
   samples: { rps: number; workerd: number; server: number }[];
 };
 
-/** Builds the bundle of the demo in `sourceDir` and starts its libsql-host on core 0. */
-async function startHost(label: string, sourceDir: string, workDir: string, profile: boolean) {
+/**
+ * Builds the bundle of `config` (the demo's wrangler.toml in `sourceDir` unless said) and starts
+ * it on a libsql-host on core 0, its database migrated and seeded as the demo's.
+ */
+async function startHost(
+  label: string,
+  sourceDir: string,
+  workDir: string,
+  profile: boolean,
+  config = join(sourceDir, "wrangler.toml"),
+  profileNames = "",
+) {
   // Profiles need names: the bundle is left unminified when profiling.
   const bundle = await buildBundle(
     ROOT,
-    join(workDir, `${label}-dist`),
-    join(sourceDir, "wrangler.toml"),
+    join(workDir, `${label.replace(/\W/g, "")}-dist`),
+    config,
     profile ? ["--no-minify"] : [],
   );
   const app = await readAppConfig(sourceDir);
-  const dir = join(workDir, `${label}-host`);
+  const dir = join(workDir, `${label.replace(/\W/g, "")}-host`);
   mkdirSync(dir, { recursive: true });
   const spec: NodeHostSpec = {
     root: sourceDir,
@@ -100,8 +115,8 @@ async function startHost(label: string, sourceDir: string, workDir: string, prof
     );
     const server = await findTarget(inspect.node);
     host.profilers = [
-      { name: "workerd", profiler: await connectProfiler(worker.url) },
-      { name: "libsql-server", profiler: await connectProfiler(server.url) },
+      { name: `${profileNames}workerd`, profiler: await connectProfiler(worker.url) },
+      { name: `${profileNames}libsql-server`, profiler: await connectProfiler(server.url) },
     ];
   }
   return { host, stop: () => group.stop() };
@@ -167,11 +182,25 @@ try {
   const mine = await startHost("worktree", ROOT, workDir, profileDir !== undefined);
   hosts.push(mine.host);
   stops.push(mine.stop);
+  const profiled = [mine.host];
+  if (values.peer) {
+    const peer = await startHost(
+      "hono-drizzle peer",
+      ROOT,
+      workDir,
+      profileDir !== undefined,
+      join(import.meta.dirname, "peers/hono-drizzle-libsql/wrangler.toml"),
+      "peer-",
+    );
+    hosts.push(peer.host);
+    stops.push(peer.stop);
+    profiled.push(peer.host);
+  }
   for (const host of hosts) await wrk(host, Number(values.warmup));
   const runs = Number(values.runs);
   for (let run = 1; run <= runs; run++) {
     const order = run % 2 === 0 ? [...hosts].reverse() : hosts;
-    for (const host of order) await measure(host, run, host === mine.host && run === runs);
+    for (const host of order) await measure(host, run, profiled.includes(host) && run === runs);
   }
   for (const host of hosts) {
     const w = median(host.samples.map((s) => s.workerd));
