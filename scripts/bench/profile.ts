@@ -2,7 +2,9 @@
  * A V8 CPU profile of one bench target under wrk load, through workerd's inspector: where each
  * request's CPU goes, function by function.
  *   node scripts/bench/profile.ts [--target nimbus|hono-drizzle|hono-drizzle-defaults] [--path /hello] [--seconds 10]
- *     [--header 'Name: value'] [--out DIR]
+ *     [--header 'Name: value'] [--scenario create] [--out DIR]
+ * --scenario takes the path, wrk script (e.g. create's POST bodies) and headers of a bench
+ * scenario (scenarios.ts) instead of --path and --header.
  * Bundles the working tree as the bench does (run `npm run build` first for nimbus), serves it
  * through Miniflare with the inspector open (the server pinned to core 0, wrk on core 1), profiles
  * while wrk loads the path, writes DIR/<target>-<path>.cpuprofile (open it in Chrome's DevTools)
@@ -19,6 +21,7 @@ import { freePort } from "./lib/http.ts";
 import { connectProfiler, findTarget } from "./lib/inspector.ts";
 import { runToEnd, start, stopAll, stopAllOnExit } from "./lib/processes.ts";
 import { type CallFrame, heaviest, summarizeProfile } from "./lib/profile-summary.ts";
+import { SCENARIOS } from "./scenarios.ts";
 import { readyUrl } from "./targets/miniflare-d1.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -37,12 +40,25 @@ async function main(): Promise<void> {
       path: { type: "string", default: "/hello" },
       seconds: { type: "string", default: "10" },
       header: { type: "string", multiple: true, default: [] },
+      scenario: { type: "string" },
       out: { type: "string", default: join(ROOT, "bench/profiles") },
       top: { type: "string", default: "40" },
     },
   });
   const target = values.target as "nimbus" | "hono-drizzle" | "hono-drizzle-defaults";
   const seconds = Number(values.seconds);
+  const scenario = values.scenario ? SCENARIOS.find((s) => s.name === values.scenario) : undefined;
+  if (values.scenario && !scenario) throw new Error(`no scenario ${values.scenario}`);
+  if (scenario) {
+    values.path = scenario.path;
+    values.header = Object.entries(scenario.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
+  }
+  // A scripted scenario (create's unique POST bodies) gets its script and a fresh run prefix.
+  let runs = 0;
+  const script = () =>
+    scenario?.script
+      ? { pre: ["-s", scenario.script], post: ["--", `profile-${Date.now()}-${runs++}`] }
+      : { pre: [], post: [] };
   const workDir = mkdtempSync(join(tmpdir(), "nimbus-profile-"));
   stopAllOnExit();
   try {
@@ -78,12 +94,25 @@ async function main(): Promise<void> {
     });
     const url = await readyUrl(host);
     const headers = (values.header as string[]).flatMap((h) => ["-H", h]);
-    const wrk = (s: number) =>
-      runToEnd(
+    const wrk = (s: number) => {
+      const { pre, post } = script();
+      return runToEnd(
         "taskset",
-        ["-c", "1", "wrk", "-t1", "-c50", `-d${s}s`, ...headers, `${url}${values.path}`],
+        [
+          "-c",
+          "1",
+          "wrk",
+          "-t1",
+          "-c50",
+          `-d${s}s`,
+          ...pre,
+          ...headers,
+          `${url}${values.path}`,
+          ...post,
+        ],
         { maxSeconds: s + 30 },
       );
+    };
     await wrk(3);
     // Miniflare names the bench's Worker "app" (hosts/miniflare-host.ts).
     const { target: worker, url: workerUrl } = await findTarget(inspectorPort, (t) =>

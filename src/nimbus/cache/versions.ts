@@ -1,6 +1,7 @@
 import { type CoordBindings, coordinatorStub } from "../coord/bindings.ts";
 import { MAX_TAGS_PER_CALL, tagFamily } from "../coord/tag-versions.ts";
 import type { CoordinatorCalls } from "../coord/transport.ts";
+import { BumpBatches } from "./bump-batches.ts";
 
 /**
  * Local versions (no shared place) start at the isolate's first use of them, in milliseconds
@@ -50,6 +51,7 @@ function callsByFamily(tags: Iterable<string>): [family: string, tags: string[]]
 export class TagVersions {
   readonly #known = new Map<string, Known>();
   readonly #reading = new Map<string, Promise<number>>();
+  readonly #batches = new BumpBatches();
   #localBase: number | undefined;
 
   constructor(
@@ -89,14 +91,47 @@ export class TagVersions {
       }
       return bumped;
     }
+    const families = new Map<string, string[]>();
+    for (const tag of unique) {
+      // Refused here, not by the object: a bad tag must not fail the other bumps of its batch.
+      if (typeof tag !== "string" || tag.length === 0) {
+        throw new TypeError(
+          `nimbus/cache: a tag is a non-empty string, got ${JSON.stringify(tag)}`,
+        );
+      }
+      const family = tagFamily(tag);
+      const list = families.get(family);
+      if (list) list.push(tag);
+      else families.set(family, [tag]);
+    }
+    // One call per family, shared with the bumps other requests of this isolate ask for meanwhile.
     await Promise.all(
-      callsByFamily(unique).map(async ([family, list]) => {
-        const versions = await familyObject(env as CoordBindings, family).bumpTags(list);
-        for (const [i, tag] of list.entries()) {
-          bumped.set(tag, this.#remember(tag, versions[i] ?? 0));
-        }
+      [...families].map(async ([family, list]) => {
+        const versions = await this.#batches.bump(family, list, (batch) =>
+          this.#send(env as CoordBindings, family, batch),
+        );
+        for (const tag of list) bumped.set(tag, versions.get(tag) ?? 0);
       }),
     );
+    return bumped;
+  }
+
+  /** One batch of a family's bumps, in calls of at most MAX_TAGS_PER_CALL tags; remembered here. */
+  async #send(env: CoordBindings, family: string, tags: string[]): Promise<Map<string, number>> {
+    const object = familyObject(env, family);
+    const calls: Promise<void>[] = [];
+    const bumped = new Map<string, number>();
+    for (let i = 0; i < tags.length; i += MAX_TAGS_PER_CALL) {
+      const chunk = tags.slice(i, i + MAX_TAGS_PER_CALL);
+      calls.push(
+        object.bumpTags(chunk).then((versions) => {
+          for (const [j, tag] of chunk.entries()) {
+            bumped.set(tag, this.#remember(tag, versions[j] ?? 0));
+          }
+        }),
+      );
+    }
+    await Promise.all(calls);
     return bumped;
   }
 
