@@ -31,7 +31,7 @@ export function writeToken(c: Context, token: string, advanced: boolean): void {
     path: "/",
     httpOnly: true,
     sameSite: "Lax",
-    secure: new URL(c.req.url).protocol === "https:",
+    secure: c.req.url.startsWith("https:"),
     maxAge: COOKIE_MAX_AGE_SECONDS,
   });
   setResponseHeader(c, "Set-Cookie", cookie, { append: true });
