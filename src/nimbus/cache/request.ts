@@ -86,7 +86,14 @@ export class RequestCache extends WriteTracker {
   }
 
   async invalidate(tags: Iterable<string>): Promise<void> {
-    await this.runtime.versions(this.c.env).bump(this.c.env, tags);
+    // A bump batch this request opens is sent for others too: kept going past this request.
+    await this.runtime.versions(this.c.env).bump(this.c.env, tags, (work) => {
+      try {
+        this.c.executionCtx.waitUntil(work);
+      } catch {
+        // No ExecutionContext (tests): the work runs on regardless.
+      }
+    });
   }
 }
 

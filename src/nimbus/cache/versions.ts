@@ -1,7 +1,7 @@
 import { type CoordBindings, coordinatorStub } from "../coord/bindings.ts";
 import { MAX_TAGS_PER_CALL, tagFamily } from "../coord/tag-versions.ts";
 import type { CoordinatorCalls } from "../coord/transport.ts";
-import { BumpBatches } from "./bump-batches.ts";
+import { BumpBatches, type KeepAlive } from "./bump-batches.ts";
 
 /**
  * Local versions (no shared place) start at the isolate's first use of them, in milliseconds
@@ -80,9 +80,10 @@ export class TagVersions {
 
   /**
    * Moves `tags` to new versions, here and in the shared place (one call per tag family);
-   * resolves once every node can see it. Returns the new versions.
+   * resolves once every node can see it. Returns the new versions. `keep` (the request's
+   * waitUntil) keeps a batch this bump opens going if its request ends first.
    */
-  async bump(env: unknown, tags: Iterable<string>): Promise<Map<string, number>> {
+  async bump(env: unknown, tags: Iterable<string>, keep?: KeepAlive): Promise<Map<string, number>> {
     const unique = new Set(tags);
     const bumped = new Map<string, number>();
     if (!this.shared) {
@@ -107,8 +108,11 @@ export class TagVersions {
     // One call per family, shared with the bumps other requests of this isolate ask for meanwhile.
     await Promise.all(
       [...families].map(async ([family, list]) => {
-        const versions = await this.#batches.bump(family, list, (batch) =>
-          this.#send(env as CoordBindings, family, batch),
+        const versions = await this.#batches.bump(
+          family,
+          list,
+          (batch) => this.#send(env as CoordBindings, family, batch),
+          keep,
         );
         for (const tag of list) bumped.set(tag, versions.get(tag) ?? 0);
       }),
