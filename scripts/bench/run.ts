@@ -130,19 +130,25 @@ async function bench(options: Options): Promise<void> {
       `1/6 bundling the demo at ${options.ref} (${source.commit.slice(0, 12)}) and the hono-drizzle peers (wrangler deploy --dry-run)`,
     );
     const app = await readAppConfig(source.dir);
-    const [nimbusBundle, honoDrizzleBundle, honoDrizzleDefaultsBundle] = await Promise.all([
-      buildBundle(ROOT, join(workDir, "nimbus-dist"), join(source.dir, "wrangler.toml")),
-      buildBundle(
-        ROOT,
-        join(workDir, "hono-drizzle-dist"),
-        join(import.meta.dirname, "peers/hono-drizzle/wrangler.toml"),
-      ),
-      buildBundle(
-        ROOT,
-        join(workDir, "hono-drizzle-defaults-dist"),
-        join(import.meta.dirname, "peers/hono-drizzle/wrangler-defaults.toml"),
-      ),
-    ]);
+    const [nimbusBundle, honoDrizzleBundle, honoDrizzleDefaultsBundle, honoDrizzleLibsqlBundle] =
+      await Promise.all([
+        buildBundle(ROOT, join(workDir, "nimbus-dist"), join(source.dir, "wrangler.toml")),
+        buildBundle(
+          ROOT,
+          join(workDir, "hono-drizzle-dist"),
+          join(import.meta.dirname, "peers/hono-drizzle/wrangler.toml"),
+        ),
+        buildBundle(
+          ROOT,
+          join(workDir, "hono-drizzle-defaults-dist"),
+          join(import.meta.dirname, "peers/hono-drizzle/wrangler-defaults.toml"),
+        ),
+        buildBundle(
+          ROOT,
+          join(workDir, "hono-drizzle-libsql-dist"),
+          join(import.meta.dirname, "peers/hono-drizzle-libsql/wrangler.toml"),
+        ),
+      ]);
     const ctx: BenchContext = {
       root: ROOT,
       workDir,
@@ -152,6 +158,7 @@ async function bench(options: Options): Promise<void> {
         nimbus: nimbusBundle,
         "hono-drizzle": honoDrizzleBundle,
         "hono-drizzle-defaults": honoDrizzleDefaultsBundle,
+        "hono-drizzle-libsql": honoDrizzleLibsqlBundle,
       },
       cores,
       maxSeconds: 3600,

@@ -7,6 +7,7 @@ const COLORS: Record<TargetName, string> = {
   nimbus: "#2453c7",
   "nimbus-libsql": "#163a8f",
   "nimbus-mirrored": "#4a6fd0",
+  "hono-drizzle-libsql": "#8fb0ec",
   "hono-drizzle": "#7a9ee8",
   "hono-drizzle-defaults": "#a9c0f0",
   "raw-workerd": "#9aa3b5",

@@ -133,6 +133,8 @@ export function markdown(r: Results): string {
         "raw-workerd / fastify",
         "nimbus / raw-workerd",
         "nimbus-libsql / raw-workerd (by CPU/req; goal ≥ 0.5 on page)",
+        "hono-drizzle-libsql / raw-workerd by CPU/req",
+        "nimbus-libsql / hono-drizzle-libsql by CPU/req",
       ],
       r.ratios.map((x) => [
         x.scenario,
@@ -145,11 +147,13 @@ export function markdown(r: Results): string {
         fmt(x.raw_workerd_vs_fastify),
         fmt(x.nimbus_vs_raw_workerd),
         `${fmt(x.nimbus_libsql_vs_raw_workerd)} (${fmt(x.nimbus_libsql_vs_raw_workerd_by_cpu)})`,
+        fmt(x.hono_drizzle_libsql_vs_raw_workerd_by_cpu),
+        fmt(x.nimbus_libsql_vs_hono_drizzle_libsql_by_cpu),
       ]),
     ),
   );
   out.push(
-    "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. hono-drizzle-defaults is the same peer doing in the open what Nimbus does by default and a careful hand-written app does too: security headers with a Content-Security-Policy, and one JSON request log line with a request id (peers/hono-drizzle/defaults.tsx). raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine. nimbus runs on the local dev emulator (D1 in Miniflare); nimbus-libsql is the self-hosted production path (plain workerd + Nimbus's libSQL server, whose CPU is counted too).",
+    "nimbus / hono-drizzle is Nimbus's own overhead (same runtime, same bundle pipeline, same D1 path); \"by CPU/req\" asks the same of CPU time (hono-drizzle's CPU per request over nimbus's), which other load on the machine disturbs far less. hono-drizzle-defaults is the same peer doing in the open what Nimbus does by default and a careful hand-written app does too: security headers with a Content-Security-Policy, and one JSON request log line with a request id (peers/hono-drizzle/defaults.tsx). raw-workerd / fastify is the runtime's share of the gap to fastify: no framework on workerd gets above it on this machine. nimbus runs on the local dev emulator (D1 in Miniflare); nimbus-libsql is the self-hosted production path (plain workerd + Nimbus's libSQL server, whose CPU is counted too); hono-drizzle-libsql is the hono-drizzle peer's unchanged code on that same path (drizzle's libSQL driver over Nimbus's client and server): the floor of hand-written Hono + hono/jsx + drizzle with a networked database.",
   );
 
   if (r.cache) out.push(cacheSection(r));

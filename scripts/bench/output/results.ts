@@ -48,6 +48,13 @@ export interface RatioRow {
   nimbus_libsql_vs_raw_workerd: number | null;
   /** The same from CPU per request (raw-workerd's over nimbus-libsql's workerd + libSQL server). */
   nimbus_libsql_vs_raw_workerd_by_cpu: number | null;
+  /**
+   * The hand-written peer on the same self-hosted path (hono-drizzle-libsql) against the same
+   * floor, by CPU per request: what Hono + hono/jsx + drizzle + a networked database reach.
+   */
+  hono_drizzle_libsql_vs_raw_workerd_by_cpu: number | null;
+  /** Nimbus's own overhead on that path: hono-drizzle-libsql's CPU per request over nimbus-libsql's. */
+  nimbus_libsql_vs_hono_drizzle_libsql_by_cpu: number | null;
   /** RATIO_GOAL reached by req/s and by CPU against hono-drizzle or hono-drizzle-defaults. */
   goal_met: boolean | null;
   /** The peer goal_met was reached against: the plain one first. */
@@ -170,6 +177,14 @@ export function ratios(rows: Row[], scenarios: ScenarioName[]): RatioRow[] {
       nimbus_libsql_vs_raw_workerd: ratio(rps(scenario, "nimbus-libsql"), raw),
       nimbus_libsql_vs_raw_workerd_by_cpu: ratio(
         cpu(scenario, "raw-workerd"),
+        cpu(scenario, "nimbus-libsql"),
+      ),
+      hono_drizzle_libsql_vs_raw_workerd_by_cpu: ratio(
+        cpu(scenario, "raw-workerd"),
+        cpu(scenario, "hono-drizzle-libsql"),
+      ),
+      nimbus_libsql_vs_hono_drizzle_libsql_by_cpu: ratio(
+        cpu(scenario, "hono-drizzle-libsql"),
         cpu(scenario, "nimbus-libsql"),
       ),
       goal_met: vsHonoDrizzle === null && vsDefaults === null ? null : against !== null,

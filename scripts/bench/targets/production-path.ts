@@ -7,7 +7,7 @@ import { freePort } from "../lib/http.ts";
 import { findInTree } from "../lib/proc.ts";
 import { start } from "../lib/processes.ts";
 import { nimbus, readyUrl } from "./miniflare-d1.ts";
-import type { BenchContext, Target, TargetName } from "./target.ts";
+import type { BenchContext, Bundle, Target, TargetName } from "./target.ts";
 
 export interface ProductionPath {
   name: TargetName;
@@ -16,6 +16,10 @@ export interface ProductionPath {
   runtime(ctx: BenchContext): string;
   /** Count the host's own Node process (a database server in it) in CPU per request. */
   countHostCpu: boolean;
+  /** The bundle it serves (default: the demo's). */
+  bundle?: (ctx: BenchContext) => Bundle;
+  /** The target whose bundle's cold start stands for this one's (default: nimbus). */
+  coldStartAs?: Target;
 }
 
 export function productionPathTarget(path: ProductionPath): Target {
@@ -27,10 +31,11 @@ export function productionPathTarget(path: ProductionPath): Target {
       const port = await freePort();
       const dir = join(ctx.workDir, path.name);
       mkdirSync(dir, { recursive: true });
+      const bundle = path.bundle?.(ctx) ?? ctx.bundles.nimbus;
       const spec: NodeHostSpec = {
         root: ctx.root,
-        config: ctx.bundles.nimbus.config,
-        bundleDir: ctx.bundles.nimbus.dir,
+        config: bundle.config,
+        bundleDir: bundle.dir,
         workerdPath: ctx.workerdPath,
         dir,
         port,
@@ -55,6 +60,6 @@ export function productionPathTarget(path: ProductionPath): Target {
       };
     },
     // /hello never queries: a node's cold start is the bundle's on bare workerd, as for nimbus.
-    coldStart: (ctx, port, dir) => nimbus.coldStart(ctx, port, dir),
+    coldStart: (ctx, port, dir) => (path.coldStartAs ?? nimbus).coldStart(ctx, port, dir),
   };
 }

@@ -4,6 +4,7 @@ export type TargetName =
   | "nimbus"
   | "nimbus-libsql"
   | "nimbus-mirrored"
+  | "hono-drizzle-libsql"
   | "hono-drizzle"
   | "hono-drizzle-defaults"
   | "raw-workerd"
@@ -37,7 +38,12 @@ export interface BenchContext {
   workDir: string;
   seedCount: number;
   app: AppConfig;
-  bundles: { nimbus: Bundle; "hono-drizzle": Bundle; "hono-drizzle-defaults": Bundle };
+  bundles: {
+    nimbus: Bundle;
+    "hono-drizzle": Bundle;
+    "hono-drizzle-defaults": Bundle;
+    "hono-drizzle-libsql": Bundle;
+  };
   /** Server core and load-generator core; undefined when the machine has one core. */
   cores: { server: number | undefined; load: number | undefined };
   /** No server the bench starts lives longer than this. */
