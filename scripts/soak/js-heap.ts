@@ -8,13 +8,24 @@ export interface HeapUsage {
   totalMiB: number;
 }
 
-/** Collects garbage in the isolate, then reads its heap; undefined if the inspector can't tell. */
-export async function jsHeapAfterGc(port: number): Promise<HeapUsage | undefined> {
+/**
+ * Collects garbage in the isolate, then reads its heap; undefined if the inspector can't tell.
+ * workerd answers `HeapProfiler.collectGarbage` only once the isolate runs again: while it is
+ * idle (before the load starts, between bursts) one request to `wakeUrl` gets the answer out.
+ */
+export async function jsHeapAfterGc(port: number, wakeUrl: string): Promise<HeapUsage | undefined> {
   let session: InspectorSession | undefined;
   try {
     const { url } = await findTarget(port, (t) => t.webSocketDebuggerUrl !== undefined);
     session = await openSession(url, 30_000);
-    await session.send("HeapProfiler.collectGarbage");
+    const collected = session.send("HeapProfiler.collectGarbage");
+    const wake = setTimeout(() => {
+      fetch(wakeUrl).then(
+        (res) => res.body?.cancel(),
+        () => undefined,
+      );
+    }, 200);
+    await collected.finally(() => clearTimeout(wake));
     const usage = await session.send<{ usedSize: number; totalSize: number }>(
       "Runtime.getHeapUsage",
     );

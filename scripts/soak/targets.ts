@@ -109,7 +109,7 @@ async function devTarget(heap: boolean): Promise<SoakTarget> {
       return out;
     },
     databaseRssKiB: () => undefined,
-    ...(heap && { jsHeap: () => jsHeapAfterGc(server.inspectorPort) }),
+    ...(heap && { jsHeap: () => jsHeapAfterGc(server.inspectorPort, server.url) }),
     stop: () => server.stop(),
   };
 }
@@ -160,7 +160,7 @@ async function nodeTarget(minutes: number, heap: boolean): Promise<SoakTarget> {
     clientHeader: "X-Forwarded-For",
     nodeRssKiB: () => rssKiB(ready.workerdPid),
     nodeRssByProcessKiB: () => ({ workerd: rssKiB(ready.workerdPid) }),
-    ...(inspectorPort && { jsHeap: () => jsHeapAfterGc(inspectorPort) }),
+    ...(inspectorPort && { jsHeap: () => jsHeapAfterGc(inspectorPort, ready.url) }),
     databaseRssKiB: () => {
       const pid = hostNode();
       return pid === undefined ? undefined : rssKiB(pid);
