@@ -182,8 +182,12 @@ export function createApp<Bindings extends object = object, Variables extends ob
   // (415, 400, 413) has changed nothing.
   const checkBody = async (c: Context<NimbusEnv>): Promise<void> => {
     if (BODILESS_METHODS.has(c.req.method) || !hasBody(c.req.raw)) return;
-    const path = new URL(c.req.url).pathname;
-    if (!rawBodyPaths.some((prefix) => path.startsWith(prefix))) await c.get("body")();
+    // The URL is parsed only when some paths keep their raw body.
+    if (rawBodyPaths.length > 0) {
+      const path = new URL(c.req.url).pathname;
+      if (rawBodyPaths.some((prefix) => path.startsWith(prefix))) return;
+    }
+    await c.get("body")();
   };
   const cache = new CacheRuntime(options.cache);
   cache.securityHeaders = headerList;

@@ -77,6 +77,22 @@ describe("errors", () => {
     expect(await ok.json()).toEqual({ kind: "json", data: { a: 1 } });
   });
 
+  it("paths that keep their raw body (rawBodyPaths) skip the check; every other body is still checked", async () => {
+    const app = createApp({ logRequests: false, rawBodyPaths: ["/hooks/"] })
+      .post("/hooks/csv", async (c) => c.text(await c.req.text()))
+      .post("/other", (c) => c.text("read"));
+    const send = (path: string) =>
+      app.request(
+        path,
+        { method: "POST", body: "a,b\n1,2", headers: { "Content-Type": "text/csv" } },
+        env,
+      );
+    const raw = await send("/hooks/csv");
+    expect(raw.status).toBe(200);
+    expect(await raw.text()).toBe("a,b\n1,2");
+    expect((await send("/other")).status).toBe(415);
+  });
+
   it("a body read in one go (Content-Length declared) is limited by its real size too", async () => {
     const app = failingApp(100);
     const big = JSON.stringify({ k: "y".repeat(200) });

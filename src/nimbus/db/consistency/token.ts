@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import { serialize } from "hono/utils/cookie";
 import { setResponseHeader } from "../../http/response-header.ts";
 
 /** The request and response header that carries an API client's consistency token. */
@@ -10,6 +9,8 @@ export const CONSISTENCY_COOKIE = "nimbus_consistency";
 
 /** How long a browser keeps its token: far longer than any replica lags behind. */
 const COOKIE_MAX_AGE_SECONDS = 24 * 60 * 60;
+/** The cookie's attributes, written once: the same text hono's cookie `serialize` makes of them. */
+const COOKIE_ATTRIBUTES = `; Max-Age=${COOKIE_MAX_AGE_SECONDS}; Path=/; HttpOnly`;
 
 /** The token the client sent: the header (API clients) wins over the cookie (pages). */
 export function readToken(c: Context): string | undefined {
@@ -27,12 +28,7 @@ export function writeToken(c: Context, token: string, advanced: boolean): void {
   setResponseHeader(c, CONSISTENCY_HEADER, token);
   if (!advanced || c.req.header(CONSISTENCY_HEADER)) return;
   if (getCookie(c, CONSISTENCY_COOKIE) === token) return;
-  const cookie = serialize(CONSISTENCY_COOKIE, token, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: c.req.url.startsWith("https:"),
-    maxAge: COOKIE_MAX_AGE_SECONDS,
-  });
+  const secure = c.req.url.startsWith("https:") ? "; Secure" : "";
+  const cookie = `${CONSISTENCY_COOKIE}=${encodeURIComponent(token)}${COOKIE_ATTRIBUTES}${secure}; SameSite=Lax`;
   setResponseHeader(c, "Set-Cookie", cookie, { append: true });
 }
