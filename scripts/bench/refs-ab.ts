@@ -4,7 +4,8 @@
  * started once (all on core 0; wrk on core 1), then short runs alternate between them, round
  * after round, so the machine's drift hits each alike. Prints each run, then per host the median
  * workerd CPU µs per request and req/s, and the median of the per-round ratios against each peer
- * (peer CPU / host CPU: ≥ 1 means cheaper than the peer).
+ * (peer CPU / host CPU: ≥ 1 means cheaper than the peer), over all rounds and over the quiet ones
+ * (other processes took at most --quiet of the server core in both runs of the pair).
  *   node scripts/bench/refs-ab.ts --refs 909a82e,worktree [--peers hono-drizzle-defaults,hono-drizzle]
  *        [--scenario create] [--rounds 6] [--duration 4] [--warmup 3] [--out FILE.json]
  * A ref is exported and built as `npm run bench -- --ref` does ("worktree": this checkout's files).
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "4" },
     warmup: { type: "string", default: "3" },
     out: { type: "string" },
+    quiet: { type: "string", default: "0.1" },
   },
 });
 const scenario = SCENARIOS.find((s) => s.name === values.scenario);
@@ -120,7 +122,9 @@ async function measure(host: Host, round: number): Promise<void> {
   const after = coreTicks(0);
   const total = after.total - core.total;
   const foreign = total > 0 ? Math.max(0, (after.busy - core.busy - own) / total) : 0;
-  const cpu = Math.round((own * 1e6) / TICKS_PER_SECOND / Math.max(1, result.requests));
+  // A run that finished no request (the core taken by others) says nothing about CPU per request.
+  const cpu =
+    result.requests > 0 ? Math.round((own * 1e6) / TICKS_PER_SECOND / result.requests) : Number.NaN;
   host.samples.push({ round, rps: result.rps, cpu, foreign, errors: result.errors });
   console.log(
     `round ${round} ${host.label}: ${Math.round(result.rps)} req/s, ${cpu} µs CPU/req, foreign ${Math.round(foreign * 100)} %, errors ${result.errors}`,
@@ -160,25 +164,36 @@ try {
   const summary = [];
   for (const host of hosts) {
     const ratios: Record<string, number> = {};
+    const quietRatios: Record<string, { ratio: number; rounds: number }> = {};
+    const quiet = Number(values.quiet);
+    const medianOf = (list: number[]) =>
+      list.length > 0 ? Math.round(median(list) * 1000) / 1000 : Number.NaN;
     for (const peer of hosts.filter((h) => h.peer && h !== host)) {
-      const paired = host.samples.map((s) => {
-        const p = peer.samples.find((q) => q.round === s.round);
-        return p ? p.cpu / s.cpu : Number.NaN;
-      });
-      ratios[peer.label] = Math.round(median(paired) * 1000) / 1000;
+      const pairs = host.samples
+        .map((s) => [s, peer.samples.find((q) => q.round === s.round)] as const)
+        .filter(([s, p]) => p && Number.isFinite(s.cpu) && Number.isFinite(p.cpu));
+      ratios[peer.label] = medianOf(pairs.map(([s, p]) => (p as Sample).cpu / s.cpu));
+      const calm = pairs.filter(([s, p]) => s.foreign <= quiet && (p as Sample).foreign <= quiet);
+      quietRatios[peer.label] = {
+        ratio: medianOf(calm.map(([s, p]) => (p as Sample).cpu / s.cpu)),
+        rounds: calm.length,
+      };
     }
+    const measured = host.samples.filter((s) => Number.isFinite(s.cpu));
     const row = {
       host: host.label,
-      rps: Math.round(median(host.samples.map((s) => s.rps))),
-      cpu_us: median(host.samples.map((s) => s.cpu)),
+      rps: Math.round(median(measured.map((s) => s.rps))),
+      cpu_us: median(measured.map((s) => s.cpu)),
+      quiet_cpu_us: median(measured.filter((s) => s.foreign <= quiet).map((s) => s.cpu)),
       max_foreign: Math.max(...host.samples.map((s) => s.foreign)),
       errors: host.samples.reduce((n, s) => n + s.errors, 0),
       peer_cpu_over_host_cpu: ratios,
+      quiet_rounds_peer_cpu_over_host_cpu: quietRatios,
       samples: host.samples,
     };
     summary.push(row);
     console.log(
-      `median ${row.host}: ${row.rps} req/s, ${row.cpu_us} µs CPU/req; by CPU (peer/this, paired by round): ${JSON.stringify(ratios)}`,
+      `median ${row.host}: ${row.rps} req/s, ${row.cpu_us} µs CPU/req (quiet runs ${row.quiet_cpu_us}); by CPU (peer/this, paired by round): ${JSON.stringify(ratios)}; quiet rounds only: ${JSON.stringify(quietRatios)}`,
     );
   }
   if (values.out) {
