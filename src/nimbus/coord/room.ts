@@ -93,11 +93,9 @@ export class NimbusRoom extends DurableObject<CoordBindings> {
   publish(json: string): number {
     const { sql } = this.ctx.storage;
     const { seq } = sql
-      .exec<{ seq: number }>(
-        `INSERT INTO nimbus_room_log (seq, data)
-         VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM nimbus_room_log), ?) RETURNING seq`,
-        json,
-      )
+      // seq is the table's rowid: SQLite numbers a new row max(seq) + 1 (1 in an empty log), what
+      // the log always used, without a subquery.
+      .exec<{ seq: number }>("INSERT INTO nimbus_room_log (data) VALUES (?) RETURNING seq", json)
       .one();
     sql.exec("DELETE FROM nimbus_room_log WHERE seq <= ?", seq - this.#backlog);
     const text = frame(seq, json);
