@@ -37,7 +37,8 @@ export class BumpBatches {
   /**
    * Bumps `tags` (all of `family`) in the family's next call; resolves with the versions that
    * call handed out (for `tags` and the other tags it carried) once the object acknowledged it.
-   * `keep` keeps the sending request's part alive for the bumps that joined its batch.
+   * `keep` keeps a call this bump sends (and the wait before it) alive past its request: later
+   * bumps wait for that call to land.
    */
   bump(
     family: string,
@@ -51,7 +52,12 @@ export class BumpBatches {
       return open.done;
     }
     const flying = this.#flying.get(family);
-    if (!flying) return this.#send(family, new Set(tags), send);
+    if (!flying) {
+      // Later batches wait for this call to land: it too must outlive its request.
+      const sent = this.#send(family, new Set(tags), send);
+      keep?.(sent.then(ignore, ignore));
+      return sent;
+    }
     // A call is in flight: this bump opens the next batch and sends it when that call ends.
     const batch = { tags: new Set(tags) } as {
       tags: Set<string>;
