@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { KeepAlive } from "./bump-batches.ts";
 import type { CacheRuntime, Defer } from "./runtime.ts";
 
 /** A write the database handle saw: which table, and which rows when the statement said so. */
@@ -85,15 +86,20 @@ export class RequestCache extends WriteTracker {
     };
   }
 
+  /**
+   * Keeps a call other requests of this isolate wait on going past this request's end (or its
+   * client going away): a bump batch or a tag-version read this request sent for them too.
+   */
+  readonly keep: KeepAlive = (work) => {
+    try {
+      this.c.executionCtx.waitUntil(work);
+    } catch {
+      // No ExecutionContext (tests): the work runs on regardless.
+    }
+  };
+
   async invalidate(tags: Iterable<string>): Promise<void> {
-    // A bump batch this request opens is sent for others too: kept going past this request.
-    await this.runtime.versions(this.c.env).bump(this.c.env, tags, (work) => {
-      try {
-        this.c.executionCtx.waitUntil(work);
-      } catch {
-        // No ExecutionContext (tests): the work runs on regardless.
-      }
-    });
+    await this.runtime.versions(this.c.env).bump(this.c.env, tags, this.keep);
   }
 }
 

@@ -3,6 +3,8 @@ import { MAX_TAGS_PER_CALL, tagFamily } from "../coord/tag-versions.ts";
 import type { CoordinatorCalls } from "../coord/transport.ts";
 import { BumpBatches, type KeepAlive } from "./bump-batches.ts";
 
+const ignore = () => {};
+
 /**
  * Local versions (no shared place) start at the isolate's first use of them, in milliseconds
  * times this: a restarted isolate's versions are above every version an earlier one handed out
@@ -59,8 +61,11 @@ export class TagVersions {
     readonly maxAgeMs: number,
   ) {}
 
-  /** The versions of `tags`, in order. */
-  read(env: unknown, tags: readonly string[]): Promise<number[]> | number[] {
+  /**
+   * The versions of `tags`, in order. Other requests of this isolate may wait on a call this
+   * read sends: `keep` (the request's waitUntil) keeps it going if this request ends first.
+   */
+  read(env: unknown, tags: readonly string[], keep?: KeepAlive): Promise<number[]> | number[] {
     const now = Date.now();
     const out: number[] = [];
     let stale: string[] | undefined;
@@ -72,7 +77,7 @@ export class TagVersions {
       else stale = [tag];
     }
     if (!stale) return out;
-    this.#fetch(env as CoordBindings, stale);
+    this.#fetch(env as CoordBindings, stale, keep);
     return Promise.all(
       tags.map((tag) => this.#reading.get(tag) ?? this.#known.get(tag)?.version ?? 0),
     );
@@ -156,10 +161,11 @@ export class TagVersions {
   }
 
   /** Reads `tags` not already being read, one call per family; concurrent readers share a call. */
-  #fetch(env: CoordBindings, tags: readonly string[]): void {
+  #fetch(env: CoordBindings, tags: readonly string[], keep: KeepAlive | undefined): void {
     const wanted = new Set(tags.filter((tag) => !this.#reading.has(tag)));
     for (const [family, list] of callsByFamily(wanted)) {
       const call = familyObject(env, family).readTags(list);
+      keep?.(call.then(ignore, ignore));
       for (const [i, tag] of list.entries()) {
         const reading = call
           .then((versions) => this.#remember(tag, versions[i] ?? 0))
