@@ -66,7 +66,7 @@ it("up serves the demo through the gateway on both nodes; add-node and remove-no
   );
   expect(afterRemove["node-1"] ?? 0).toBe(0);
   expect(result.failedReads).toEqual([]);
-  expect(result.failedWrites).toEqual([]);
+  expect(result.failedWrites, result.writeErrors.join("\n")).toEqual([]);
   const state = readState(dir);
   expect(state?.nodes.map((n) => n.name).sort()).toEqual(["node-2", "node-3"]);
   expect(await missingFrom(state?.database.url as string, result.acknowledged)).toEqual([]);

@@ -12,6 +12,8 @@ export interface LoadResult {
   acknowledged: string[];
   /** Tags of creates that failed (may or may not be stored). */
   failedWrites: string[];
+  /** What each failed create got: status, node and body start, or the connection error. */
+  writeErrors: string[];
   /** Responses per node. */
   byNode: Record<string, number>;
 }
@@ -32,6 +34,7 @@ export function startMixedLoad(
     failedReads: [],
     acknowledged: [],
     failedWrites: [],
+    writeErrors: [],
     byNode: {},
   };
   let running = true;
@@ -64,11 +67,16 @@ export function startMixedLoad(
           headers: { Accept: "application/json", "Content-Type": "application/json" },
           body: JSON.stringify({ title: `Load ${tag}`, url: `https://example.com/${tag}` }),
         });
-        await res.arrayBuffer();
+        const body = await res.text();
         count(res);
         (res.status === 201 ? result.acknowledged : result.failedWrites).push(tag);
-      } catch {
+        if (res.status !== 201) {
+          const node = res.headers.get("x-nimbus-node") ?? "no node";
+          result.writeErrors.push(`${tag}: ${res.status} from ${node}: ${body.slice(0, 160)}`);
+        }
+      } catch (error) {
         result.failedWrites.push(tag);
+        result.writeErrors.push(`${tag}: ${String((error as Error).cause ?? error)}`);
       }
       if (result.failedWrites.at(-1) === tag) await new Promise((r) => setTimeout(r, 20));
     }
