@@ -8,9 +8,11 @@ describe("cache: tag-version reads shared by concurrent requests", () => {
     const versions = new TagVersions(true, 60_000);
     const kept: Promise<unknown>[] = [];
     const joined: Promise<unknown>[] = [];
-    const first = versions.read(appEnv, [family, `${family}:1`], (work) => kept.push(work));
+    const first = versions.read(appEnv, [family, `${family}:1`], {
+      keepAlive: (work) => kept.push(work),
+    });
     // Another request asking meanwhile waits on the same call: it sends (and keeps) nothing.
-    const second = versions.read(appEnv, [family], (work) => joined.push(work));
+    const second = versions.read(appEnv, [family], { keepAlive: (work) => joined.push(work) });
     expect(kept).toHaveLength(1);
     expect(joined).toHaveLength(0);
     const [a, b] = await Promise.all([first, second]);
@@ -19,7 +21,9 @@ describe("cache: tag-version reads shared by concurrent requests", () => {
     expect(b).toEqual([a[0]]);
     await expect(kept[0]).resolves.toBeUndefined();
     // Known now: answered without a call or a promise.
-    expect(versions.read(appEnv, [family], (work) => joined.push(work))).toEqual([a[0]]);
+    expect(versions.read(appEnv, [family], { keepAlive: (work) => joined.push(work) })).toEqual([
+      a[0],
+    ]);
     expect(joined).toHaveLength(0);
   });
 });

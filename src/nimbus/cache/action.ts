@@ -62,7 +62,7 @@ export function cacheResponse(
     const refreshing = c.req.header(REFRESH_HEADER) === runtime.refreshSecret;
     try {
       // Known versions and an entry in this isolate's memory answer without a promise.
-      const read = runtime.versions(c.env).read(c.env, tags, rc.keep);
+      const read = runtime.versions(c.env).read(c.env, tags, rc);
       key = responseKey(c, rule.vary ?? [], tags, Array.isArray(read) ? read : await read);
       stored = refreshing
         ? undefined

@@ -18,15 +18,20 @@
 
 /** Sends one batch's tags to the family's object; resolves with each tag's new version. */
 export type SendBump = (tags: string[]) => Promise<Map<string, number>>;
-/** Keeps a request's work running after its response or a client that went away (waitUntil). */
-export type KeepAlive = (work: Promise<unknown>) => void;
+/**
+ * Keeps a request's work running after its response or a client that went away (waitUntil).
+ * An object, not a closure: the request's cache is one, with no allocation per request.
+ */
+export interface KeepAlive {
+  keepAlive(work: Promise<unknown>): void;
+}
 
 interface Batch {
   readonly tags: Set<string>;
   readonly done: Promise<Map<string, number>>;
 }
 
-const ignore = () => {};
+export const ignore = (): void => {};
 
 export class BumpBatches {
   /** Per family, the call in flight. */
@@ -55,7 +60,7 @@ export class BumpBatches {
     if (!flying) {
       // Later batches wait for this call to land: it too must outlive its request.
       const sent = this.#send(family, new Set(tags), send);
-      keep?.(sent.then(ignore, ignore));
+      keep?.keepAlive(sent.then(ignore, ignore));
       return sent;
     }
     // A call is in flight: this bump opens the next batch and sends it when that call ends.
@@ -68,7 +73,7 @@ export class BumpBatches {
       return this.#send(family, batch.tags, send);
     });
     this.#waiting.set(family, batch);
-    keep?.(batch.done.then(ignore, ignore));
+    keep?.keepAlive(batch.done.then(ignore, ignore));
     return batch.done;
   }
 

@@ -61,7 +61,7 @@ export abstract class WriteTracker {
 }
 
 /** The cache as one request sees it (`c.var.cache`). */
-export class RequestCache extends WriteTracker {
+export class RequestCache extends WriteTracker implements KeepAlive {
   constructor(
     readonly runtime: CacheRuntime,
     readonly c: Context,
@@ -76,30 +76,24 @@ export class RequestCache extends WriteTracker {
    * ExecutionContext). Made when asked for (a store), not for every request.
    */
   get defer(): Defer {
-    return (task) => {
-      const swallow = task.catch((error: unknown) => logFailure("cache store", error));
-      try {
-        this.c.executionCtx.waitUntil(swallow);
-      } catch {
-        // No ExecutionContext: the task runs on, unawaited; losing it only costs a later miss.
-      }
-    };
+    return (task) =>
+      this.keepAlive(task.catch((error: unknown) => logFailure("cache store", error)));
   }
 
   /**
-   * Keeps a call other requests of this isolate wait on going past this request's end (or its
-   * client going away): a bump batch or a tag-version read this request sent for them too.
+   * Keeps work going past this request's end (or its client going away): a store, or a bump
+   * batch or tag-version read this request sent for other requests of the isolate too.
    */
-  readonly keep: KeepAlive = (work) => {
+  keepAlive(work: Promise<unknown>): void {
     try {
       this.c.executionCtx.waitUntil(work);
     } catch {
-      // No ExecutionContext (tests): the work runs on regardless.
+      // No ExecutionContext (tests): the work runs on, unawaited.
     }
-  };
+  }
 
   async invalidate(tags: Iterable<string>): Promise<void> {
-    await this.runtime.versions(this.c.env).bump(this.c.env, tags, this.keep);
+    await this.runtime.versions(this.c.env).bump(this.c.env, tags, this);
   }
 }
 

@@ -48,7 +48,7 @@ export async function cached<T>(
   let full: string;
   let found: Entry | undefined;
   try {
-    full = valueKey(key, tags, await rc.runtime.versions(c.env).read(c.env, tags, rc.keep));
+    full = valueKey(key, tags, await rc.runtime.versions(c.env).read(c.env, tags, rc));
     found = await rc.runtime.lookup(full, c.env);
   } catch (error) {
     // The versions' home or a tier is out of reach: the value comes from its source instead.

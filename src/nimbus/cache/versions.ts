@@ -1,9 +1,7 @@
 import { type CoordBindings, coordinatorStub } from "../coord/bindings.ts";
 import { MAX_TAGS_PER_CALL, tagFamily } from "../coord/tag-versions.ts";
 import type { CoordinatorCalls } from "../coord/transport.ts";
-import { BumpBatches, type KeepAlive } from "./bump-batches.ts";
-
-const ignore = () => {};
+import { BumpBatches, ignore, type KeepAlive } from "./bump-batches.ts";
 
 /**
  * Local versions (no shared place) start at the isolate's first use of them, in milliseconds
@@ -165,7 +163,7 @@ export class TagVersions {
     const wanted = new Set(tags.filter((tag) => !this.#reading.has(tag)));
     for (const [family, list] of callsByFamily(wanted)) {
       const call = familyObject(env, family).readTags(list);
-      keep?.(call.then(ignore, ignore));
+      keep?.keepAlive(call.then(ignore, ignore));
       for (const [i, tag] of list.entries()) {
         const reading = call
           .then((versions) => this.#remember(tag, versions[i] ?? 0))
