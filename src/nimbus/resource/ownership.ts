@@ -55,16 +55,15 @@ export interface OwnerGrant {
   where: SQL | undefined;
 }
 
+/** Actions on one record that only its owner may run under an owner rule. */
+const CHANGES_RECORD = new Set<OwnerAction>(["edit", "update", "destroy", "tunnel", "owned"]);
 /** Actions a signed-out client may not run under an owner rule, whatever its scope. */
-const NEEDS_USER = new Set<OwnerAction>([
-  "new",
-  "create",
-  "edit",
-  "update",
-  "destroy",
-  "tunnel",
-  "owned",
-]);
+const NEEDS_USER = new Set<OwnerAction>(["new", "create", ...CHANGES_RECORD]);
+
+/** True for the actions `assertOwner` guards: only the record's owner runs them. */
+export function ownerOnly(action: OwnerAction): boolean {
+  return CHANGES_RECORD.has(action);
+}
 
 /**
  * A default action, the form-method tunnel, one of the app's own routes, or one of them marked

@@ -5,7 +5,7 @@ import type { AnyNimbusEnv, NimbusEnv } from "../env.ts";
 import { HttpError } from "../http/errors.ts";
 import * as defaults from "./actions.ts";
 import { type AnyActionContext, collectionContext, memberContext } from "./context.ts";
-import { assertOwner, type OwnerAction, ownerGate, ownerOnCreate } from "./ownership.ts";
+import { assertOwner, type OwnerAction, ownerGate, ownerOnCreate, ownerOnly } from "./ownership.ts";
 import { type ResourceRuntime, resourceRuntime } from "./runtime.ts";
 import type {
   ActionName,
@@ -73,9 +73,6 @@ function pick(
 }
 
 /** Registers a resource's routes on an app; returns the Hono patterns it registered. */
-/** Actions on one record that only its owner may run under an owner rule. */
-const CHANGES_RECORD = new Set<OwnerAction>(["edit", "update", "destroy", "tunnel", "owned"]);
-
 export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): string[] {
   const rt = resourceRuntime(resource);
   const options = resource.options as ResourceOptions<AnyModel, string, string>;
@@ -140,7 +137,7 @@ export function mountResource(app: Hono<NimbusEnv>, resource: AnyResource): stri
       const grant = ownerGate(owner, c, action, nextAfterSignIn(c, action));
       if (grant instanceof Response) return grant;
       const ctx = await memberContext(rt, c, grant.where);
-      if (CHANGES_RECORD.has(action)) {
+      if (ownerOnly(action)) {
         const record = ctx.record as Record<string, unknown>;
         await assertOwner(
           owner,
