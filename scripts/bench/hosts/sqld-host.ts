@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { migrationStatements } from "../lib/migrations.ts";
-import { type HranaStmt, hranaPipeline, startSqld } from "../lib/sqld.ts";
+import { type HranaStmt, hranaArgs, hranaPipeline, startSqld } from "../lib/sqld.ts";
 import { seedLinks } from "../peers/shared/seed-links.mjs";
 import { type NodeHostSpec, serveNode } from "./serve-node.ts";
 
@@ -19,18 +19,9 @@ const sqld = await startSqld({
   maxSeconds: 1800,
   synchronous: "full",
 });
-const text = (value: string) => ({ type: "text" as const, value });
-const integer = (value: number) => ({ type: "integer" as const, value: String(value) });
 const inserts: HranaStmt[] = seedLinks(spec.seedCount).map((r) => ({
   sql: "INSERT INTO links (id, title, url, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-  args: [
-    integer(r.id),
-    text(r.title),
-    text(r.url),
-    r.description === null ? { type: "null" as const } : text(r.description),
-    integer(r.createdAt),
-    integer(r.updatedAt),
-  ],
+  args: hranaArgs([r.id, r.title, r.url, r.description, r.createdAt, r.updatedAt]),
 }));
 await hranaPipeline(sqld.url, [
   ...migrationStatements(spec.migrationsDir).map((sql) => ({ sql })),

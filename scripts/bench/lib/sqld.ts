@@ -139,13 +139,25 @@ export async function startSqld(options: SqldOptions): Promise<SqldServer> {
   }
 }
 
+export type HranaValue =
+  | { type: "integer"; value: string }
+  | { type: "text"; value: string }
+  | { type: "null" };
+
 export interface HranaStmt {
   sql: string;
-  args?: (
-    | { type: "integer"; value: string }
-    | { type: "text"; value: string }
-    | { type: "null" }
-  )[];
+  args?: HranaValue[];
+}
+
+/** Statement arguments as Hrana values: whole numbers as integers, strings as text. */
+export function hranaArgs(values: readonly (number | string | null)[]): HranaValue[] {
+  return values.map((v) =>
+    v === null
+      ? { type: "null" }
+      : typeof v === "number"
+        ? { type: "integer", value: String(v) }
+        : { type: "text", value: v },
+  );
 }
 
 /**
