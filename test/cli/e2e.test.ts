@@ -10,13 +10,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../src/cli/generate/manifest.ts";
 import { appFile, schemaFile } from "../../src/cli/templates/source.ts";
 import { NIMBUS_ROOT } from "../../src/cli/tools.ts";
+import { freePort } from "../../src/node/free-port.ts";
 import { FormBrowser } from "../chaos/support/browser.ts";
 
 const SCAFFOLD = ["generate", "scaffold", "Post", "title:string", "body:text", "published:boolean"];
@@ -93,15 +93,6 @@ function run(
       clearTimeout(timer);
       if (code === 0) resolve(output);
       else reject(new Error(`${file} ${args.join(" ")} exited ${code}:\n${output.slice(-4000)}`));
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
     });
   });
 }

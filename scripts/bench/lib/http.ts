@@ -1,5 +1,4 @@
 import { request } from "node:http";
-import { createServer } from "node:net";
 
 /** The status of one GET, or undefined when nothing answers (yet). No keep-alive, no pooling. */
 export function statusOf(url: string, timeoutMs = 2000): Promise<number | undefined> {
@@ -32,18 +31,4 @@ export async function waitFor200(
   }
 }
 
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
+export { freePort } from "../../../src/node/free-port.ts";

@@ -1,20 +1,8 @@
 /** Real child processes for chaos tests: started, found and killed by pid only. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../../src/node/free-port.ts";
 
 /** Starts `node args…` and resolves once it printed a line matching `ready` on stdout. */
 export async function startNode(args: string[], ready: RegExp): Promise<ChildProcess> {
