@@ -19,6 +19,7 @@ import { readAppConfig } from "./lib/app-config.ts";
 import { buildBundle } from "./lib/bundle.ts";
 import { freePort } from "./lib/http.ts";
 import { connectProfiler, findTarget } from "./lib/inspector.ts";
+import { D1_PEER_CONFIGS } from "./lib/peer-configs.ts";
 import { runToEnd, start, stopAll, stopAllOnExit } from "./lib/processes.ts";
 import { type CallFrame, heaviest, summarizeProfile } from "./lib/profile-summary.ts";
 import { SCENARIOS } from "./scenarios.ts";
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
       top: { type: "string", default: "40" },
     },
   });
-  const target = values.target as "nimbus" | "hono-drizzle" | "hono-drizzle-defaults";
+  const target = values.target as string;
   const seconds = Number(values.seconds);
   const scenario = values.scenario ? SCENARIOS.find((s) => s.name === values.scenario) : undefined;
   if (values.scenario && !scenario) throw new Error(`no scenario ${values.scenario}`);
@@ -62,15 +63,8 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), "nimbus-profile-"));
   stopAllOnExit();
   try {
-    const config =
-      target === "nimbus"
-        ? join(ROOT, "wrangler.toml")
-        : join(
-            import.meta.dirname,
-            target === "hono-drizzle"
-              ? "peers/hono-drizzle/wrangler.toml"
-              : "peers/hono-drizzle/wrangler-defaults.toml",
-          );
+    const config = target === "nimbus" ? join(ROOT, "wrangler.toml") : D1_PEER_CONFIGS[target];
+    if (!config) throw new Error(`unknown target ${target}`);
     // Unminified: the profile names functions and lines (minifying changes names, not work).
     const bundle = await buildBundle(ROOT, join(workDir, "dist"), config, ["--no-minify"]);
     const app = await readAppConfig(ROOT);

@@ -18,6 +18,7 @@ import type { HostSpec } from "./hosts/miniflare-host.ts";
 import { readAppConfig } from "./lib/app-config.ts";
 import { buildBundle } from "./lib/bundle.ts";
 import { freePort } from "./lib/http.ts";
+import { D1_PEER_CONFIGS } from "./lib/peer-configs.ts";
 import { coreTicks, cpuTicks, findInTree, TICKS_PER_SECOND } from "./lib/proc.ts";
 import { runToEnd, start, stopAll, stopAllOnExit } from "./lib/processes.ts";
 import { demoSource } from "./lib/source.ts";
@@ -28,10 +29,6 @@ import { readyUrl } from "./targets/miniflare-d1.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const HOST = join(import.meta.dirname, "hosts/miniflare-host.ts");
-const PEER_CONFIGS: Record<string, string> = {
-  "hono-drizzle": "peers/hono-drizzle/wrangler.toml",
-  "hono-drizzle-defaults": "peers/hono-drizzle/wrangler-defaults.toml",
-};
 
 const { values } = parseArgs({
   options: {
@@ -148,10 +145,10 @@ try {
     hosts.push(await startHost(label, false, source.dir, join(source.dir, "wrangler.toml"), dir));
   }
   for (const peer of (values.peers as string).split(",").filter(Boolean)) {
-    const config = PEER_CONFIGS[peer];
+    const config = D1_PEER_CONFIGS[peer];
     if (!config) throw new Error(`unknown peer ${peer}`);
     const dir = join(workDir, peer);
-    hosts.push(await startHost(peer, true, ROOT, join(import.meta.dirname, config), dir));
+    hosts.push(await startHost(peer, true, ROOT, config, dir));
   }
   for (const host of hosts) await wrk(host, Number(values.warmup));
   const rounds = Number(values.rounds);

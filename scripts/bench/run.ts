@@ -14,6 +14,7 @@ import { type ColdStart, measureColdStart } from "./lib/cold-start.ts";
 import { commandVersion, describeMachine } from "./lib/machine.ts";
 import { measureAll } from "./lib/measure.ts";
 import { type Options, parseOptions, USAGE } from "./lib/options.ts";
+import { D1_PEER_CONFIGS, LIBSQL_PEER_CONFIG } from "./lib/peer-configs.ts";
 import { loadAverage, residentBytes } from "./lib/proc.ts";
 import { runToEnd, stopAll, stopAllOnExit } from "./lib/processes.ts";
 import { answers, checkTarget, compareWithNimbus, type SameWork } from "./lib/same-work.ts";
@@ -136,18 +137,14 @@ async function bench(options: Options): Promise<void> {
         buildBundle(
           ROOT,
           join(workDir, "hono-drizzle-dist"),
-          join(import.meta.dirname, "peers/hono-drizzle/wrangler.toml"),
+          D1_PEER_CONFIGS["hono-drizzle"] as string,
         ),
         buildBundle(
           ROOT,
           join(workDir, "hono-drizzle-defaults-dist"),
-          join(import.meta.dirname, "peers/hono-drizzle/wrangler-defaults.toml"),
+          D1_PEER_CONFIGS["hono-drizzle-defaults"] as string,
         ),
-        buildBundle(
-          ROOT,
-          join(workDir, "hono-drizzle-libsql-dist"),
-          join(import.meta.dirname, "peers/hono-drizzle-libsql/wrangler.toml"),
-        ),
+        buildBundle(ROOT, join(workDir, "hono-drizzle-libsql-dist"), LIBSQL_PEER_CONFIG),
       ]);
     const ctx: BenchContext = {
       root: ROOT,
