@@ -23,8 +23,8 @@ function familyObject(env: CoordBindings, family: string): CoordinatorCalls {
   return coordinatorStub(env, "cache-versions", family);
 }
 
-/** `tags` grouped by family, in calls of at most MAX_TAGS_PER_CALL tags. */
-function callsByFamily(tags: Iterable<string>): [family: string, tags: string[]][] {
+/** `tags` grouped by family, in the order first seen. */
+function byFamily(tags: Iterable<string>): Map<string, string[]> {
   const families = new Map<string, string[]>();
   for (const tag of tags) {
     const family = tagFamily(tag);
@@ -32,13 +32,23 @@ function callsByFamily(tags: Iterable<string>): [family: string, tags: string[]]
     if (list) list.push(tag);
     else families.set(family, [tag]);
   }
-  const calls: [string, string[]][] = [];
-  for (const [family, list] of families) {
-    for (let i = 0; i < list.length; i += MAX_TAGS_PER_CALL) {
-      calls.push([family, list.slice(i, i + MAX_TAGS_PER_CALL)]);
-    }
+  return families;
+}
+
+/** `list` cut into calls of at most MAX_TAGS_PER_CALL tags. */
+function inCalls(list: string[]): string[][] {
+  const calls: string[][] = [];
+  for (let i = 0; i < list.length; i += MAX_TAGS_PER_CALL) {
+    calls.push(list.slice(i, i + MAX_TAGS_PER_CALL));
   }
   return calls;
+}
+
+/** `tags` grouped by family, in calls of at most MAX_TAGS_PER_CALL tags. */
+function callsByFamily(tags: Iterable<string>): [family: string, tags: string[]][] {
+  return [...byFamily(tags)].flatMap(([family, list]) =>
+    inCalls(list).map((call): [string, string[]] => [family, call]),
+  );
 }
 
 /**
@@ -95,7 +105,6 @@ export class TagVersions {
       }
       return bumped;
     }
-    const families = new Map<string, string[]>();
     for (const tag of unique) {
       // Refused here, not by the object: a bad tag must not fail the other bumps of its batch.
       if (typeof tag !== "string" || tag.length === 0) {
@@ -103,11 +112,8 @@ export class TagVersions {
           `nimbus/cache: a tag is a non-empty string, got ${JSON.stringify(tag)}`,
         );
       }
-      const family = tagFamily(tag);
-      const list = families.get(family);
-      if (list) list.push(tag);
-      else families.set(family, [tag]);
     }
+    const families = byFamily(unique);
     // One call per family, shared with the bumps other requests of this isolate ask for meanwhile.
     await Promise.all(
       [...families].map(async ([family, list]) => {
@@ -126,19 +132,14 @@ export class TagVersions {
   /** One batch of a family's bumps, in calls of at most MAX_TAGS_PER_CALL tags; remembered here. */
   async #send(env: CoordBindings, family: string, tags: string[]): Promise<Map<string, number>> {
     const object = familyObject(env, family);
-    const calls: Promise<void>[] = [];
     const bumped = new Map<string, number>();
-    for (let i = 0; i < tags.length; i += MAX_TAGS_PER_CALL) {
-      const chunk = tags.slice(i, i + MAX_TAGS_PER_CALL);
-      calls.push(
-        object.bumpTags(chunk).then((versions) => {
-          for (const [j, tag] of chunk.entries()) {
-            bumped.set(tag, this.#remember(tag, versions[j] ?? 0));
-          }
-        }),
-      );
-    }
-    await Promise.all(calls);
+    await Promise.all(
+      inCalls(tags).map(async (call) => {
+        const versions = await object.bumpTags(call);
+        for (const [i, tag] of call.entries())
+          bumped.set(tag, this.#remember(tag, versions[i] ?? 0));
+      }),
+    );
     return bumped;
   }
 
