@@ -244,14 +244,17 @@ export async function validated(c: Context<NimbusEnv>): Promise<Response> {
   }
   if (known !== undefined) {
     // Made with `new Response` here, so its headers are mutable and its body is unread.
-    res.headers.set("ETag", etag);
-    res.headers.set("Cache-Control", PRIVATE);
-    res.headers.set(STATUS_HEADER, "private");
+    markPrivate(res.headers, etag);
     return res;
   }
-  const headers = new Headers(res.headers);
+  const headers = markPrivate(new Headers(res.headers), etag);
+  return replace(c, new Response(body, { status: res.status, headers }));
+}
+
+/** The headers of a page rendered for one viewer: its strong ETag, private, said so. */
+function markPrivate(headers: Headers, etag: string): Headers {
   headers.set("ETag", etag);
   headers.set("Cache-Control", PRIVATE);
   headers.set(STATUS_HEADER, "private");
-  return replace(c, new Response(body, { status: res.status, headers }));
+  return headers;
 }
